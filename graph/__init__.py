@@ -1,0 +1,1 @@
+"""The concept graph: data model, stores and the study algorithms over it."""

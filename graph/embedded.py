@@ -1,0 +1,99 @@
+"""The default store: the graph in one JSON file, written atomically under a cross-process lock."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import filelock
+from pydantic import ValidationError
+
+from graph.errors import StoreCorrupt, StoreLocked
+from graph.merge import merge_graphs
+from graph.models import DocumentGraph, KnowledgeGraph, Model
+
+FORMAT_VERSION = 1
+
+
+class StoreFile(Model):
+    """What is on disk: every document's own graph, and the merged graph so reads need no re-merge."""
+
+    version: int = FORMAT_VERSION
+    documents: dict[str, DocumentGraph] = {}
+    graph: KnowledgeGraph = KnowledgeGraph()
+
+
+class EmbeddedStore:
+    """A durable file store: temp file, fsync, rename; a lock file serialises writers across processes."""
+
+    kind = "embedded"
+
+    def __init__(self, data_dir: Path, lock_timeout: float = 120.0) -> None:
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / "graph.json"
+        self.lock = filelock.FileLock(str(self.data_dir / "graph.lock"), timeout=lock_timeout)
+        self._cache: tuple[float, int, StoreFile] | None = None
+
+    def _read(self) -> StoreFile:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return StoreFile()
+        if self._cache and self._cache[:2] == (stat.st_mtime, stat.st_size):
+            return self._cache[2]
+        try:
+            content = StoreFile.model_validate_json(self.path.read_bytes())
+        except (ValidationError, ValueError) as exc:
+            raise StoreCorrupt(f"{self.path} cannot be read ({exc.__class__.__name__}); "
+                               "move it away and ingest the notes again") from exc
+        self._cache = (stat.st_mtime, stat.st_size, content)
+        return content
+
+    def _write(self, content: StoreFile) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=".graph-", suffix=".tmp", dir=self.data_dir)
+        try:
+            with os.fdopen(handle, "wb") as temp:
+                temp.write(content.model_dump_json().encode("utf-8"))
+                temp.flush()
+                os.fsync(temp.fileno())
+            os.replace(temp_name, self.path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        directory = os.open(self.data_dir, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def graph(self) -> KnowledgeGraph:
+        return self._read().graph
+
+    def document_graphs(self) -> dict[str, DocumentGraph]:
+        return self._read().documents
+
+    def document_hashes(self) -> dict[str, str]:
+        return {doc_id: g.document.sha256 for doc_id, g in self._read().documents.items()}
+
+    def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            with self.lock:
+                current = self._read()
+                documents = dict(current.documents)
+                for doc_id in removed:
+                    documents.pop(doc_id, None)
+                for graph in graphs:
+                    documents[graph.document.id] = graph
+                content = StoreFile(documents=documents, graph=merge_graphs(documents.values()))
+                self._write(content)
+                return content.graph
+        except filelock.Timeout as exc:
+            raise StoreLocked(f"another ingest holds {self.lock.lock_file}; wait for it or raise "
+                              "STUDYGRAPH_LOCK_TIMEOUT_SECONDS") from exc
+
+    def close(self) -> None:
+        self._cache = None

@@ -1,0 +1,134 @@
+"""The one data model passed between stages: documents, concepts, typed relations and their evidence."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RelationType(StrEnum):
+    """Relation vocabulary; `RELATED_TO` is untyped co-occurrence and never reported as a typed relation."""
+
+    IS_A = "IS_A"
+    VARIANT_OF = "VARIANT_OF"
+    EXTENDS = "EXTENDS"
+    REPLACES = "REPLACES"
+    PART_OF = "PART_OF"
+    USES = "USES"
+    COMPARED_WITH = "COMPARED_WITH"
+    SOLVES = "SOLVES"
+    REQUIRES = "REQUIRES"
+    RELATED_TO = "RELATED_TO"
+
+    @property
+    def symmetric(self) -> bool:
+        return self in (RelationType.COMPARED_WITH, RelationType.RELATED_TO)
+
+    @property
+    def typed(self) -> bool:
+        return self is not RelationType.RELATED_TO
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Location(Model):
+    """Where something stands in the notes: document id, 1-based line, section heading."""
+
+    document: str
+    line: int
+    section: str = ""
+
+
+class Evidence(Location):
+    """The sentence that states a relation, and the extraction rule that read it."""
+
+    text: str
+    rule: str = ""
+
+
+class Concept(Model):
+    """A concept as the notes name it: canonical id, the author's spelling, every alias seen."""
+
+    id: str
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    kind: str | None = None
+    definition: str | None = None
+    definition_source: Location | None = None
+    mentions: int = 0
+    locations: list[Location] = Field(default_factory=list)
+    signals: list[str] = Field(default_factory=list)
+    example: Evidence | None = None
+
+
+class Relation(Model):
+    """A directed (or, for symmetric types, unordered) relation between two concept ids."""
+
+    source: str
+    target: str
+    type: RelationType
+    confidence: float = Field(ge=0.0, le=1.0)
+    weight: int = 1
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class Section(Model):
+    """A heading and the lines it spans; `parent` is the id of the enclosing section."""
+
+    id: str
+    heading: str
+    level: int
+    line_start: int
+    line_end: int
+    parent: str | None = None
+
+
+class Question(Model):
+    """A question in the notes (interview Q&A), whether the notes answer it, and its metadata."""
+
+    id: str
+    text: str
+    line: int
+    section: str
+    answered: bool
+    difficulty: int | None = None
+    tags: list[str] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)
+    concepts: list[str] = Field(default_factory=list)
+
+
+class Document(Model):
+    """An ingested notes file; `sha256` decides whether re-ingesting it changes anything."""
+
+    id: str
+    path: str
+    title: str
+    sha256: str
+    encoding: str
+    chars: int
+    lines: int
+    sections: list[Section] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    tables: int = 0
+
+
+class DocumentGraph(Model):
+    """What one document contributes; the store keeps these so a document can be replaced or removed."""
+
+    document: Document
+    concepts: list[Concept]
+    relations: list[Relation]
+
+
+class KnowledgeGraph(Model):
+    """The merged graph every reader (study algorithms, API, maps, export) works on."""
+
+    documents: list[Document] = Field(default_factory=list)
+    concepts: list[Concept] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+
+    def typed_relations(self) -> list[Relation]:
+        return [r for r in self.relations if r.type.typed]

@@ -1,0 +1,1 @@
+"""From study notes to an evidence-backed concept graph."""

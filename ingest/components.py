@@ -1,0 +1,84 @@
+"""spaCy components that annotate a Doc: concept mentions, candidate terms and relation cue phrases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ingest.cues import CUES
+
+CONCEPTS_KEY = "concepts"
+TERMS_KEY = "terms"
+CUES_KEY = "cues"
+
+# Acronym- or CamelCase-shaped tokens: GQA, LoRA, vLLM, AdamW, GPT-3, FP16 (two capitals at least).
+_TERM_SHAPE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+# Shapes that are acronyms but not study topics in these notes.
+NON_CONCEPT_TERMS = frozenset(
+    "GPU CPU TPU NPU API ID IDS OK URL HTTP HTTPS JSON YAML PDF HTML CSS SQL IO QA FAQ TODO PS NB AI ML DL NLP CV "
+    "TB GB MB KB FLOPS FLOPs QPS TPS SLA KPI PPT PR CI CD AB ETL SDK IDE OS VS CN EN US UK USA GPT4 LLMs QKV "
+    "MLOps TFLOPs CPUs GPUs IDs APIs".split()
+)
+
+
+def _longest_first(existing: Iterable[Span], new: Iterable[Span]) -> list[Span]:
+    return filter_spans([*existing, *new])
+
+
+@Language.factory("studygraph_concepts_v1", default_config={"spans_key": CONCEPTS_KEY})
+def make_concept_ruler(nlp: Language, name: str, spans_key: str) -> SpanRuler:
+    """Phrase ruler over concept names and aliases, matched on the normalised NORM of each token."""
+    return SpanRuler(
+        nlp, name, spans_key=spans_key, phrase_matcher_attr="NORM", validate=False,
+        spans_filter=_longest_first, overwrite=True,
+    )
+
+
+class TermSpotter:
+    """Marks acronym/CamelCase tokens that no known concept covers, as candidate concepts."""
+
+    def __init__(self, spans_key: str = TERMS_KEY) -> None:
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        covered: set[int] = set()
+        for span in doc.spans.get(CONCEPTS_KEY, []):
+            covered.update(range(span.start, span.end))
+        terms = [
+            Span(doc, token.i, token.i + 1, label="TERM")
+            for token in doc
+            if token.i not in covered and len(token.text) <= 24 and _TERM_SHAPE.match(token.text)
+            and token.text not in NON_CONCEPT_TERMS
+        ]
+        doc.spans[self.spans_key] = terms
+        return doc
+
+
+@Language.factory("studygraph_terms_v1")
+def make_term_spotter(nlp: Language, name: str) -> TermSpotter:
+    return TermSpotter()
+
+
+class CueMarker:
+    """Marks relation cue phrases ("采用", "variant of", "vs") with their phrase as the span label."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for phrase in CUES:
+            self.matcher.add(phrase, [nlp.make_doc(phrase)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
+        doc.spans[CUES_KEY] = filter_spans(spans)
+        return doc
+
+
+@Language.factory("studygraph_cues_v1")
+def make_cue_marker(nlp: Language, name: str) -> CueMarker:
+    return CueMarker(nlp)

@@ -1,0 +1,89 @@
+"""Cue phrases that signal a relation inside a sentence, and attribute labels that signal one in structure.
+
+These are linguistic cues ("采用", "variant of"), not facts: a relation is only ever read from a sentence
+of an ingested document in which a cue stands between, before or after the concepts it joins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.models import RelationType as R
+
+
+@dataclass(frozen=True)
+class CueSpec:
+    """How a cue joins concepts.
+
+    pattern: "infix" (A cue B), "postfix" (A 是 B cue: A rel B),
+    "compare" (pairs around or before the cue; passive voice is read from 被/由/是 before the user), "enumerate" (head cue members: member IS_A head),
+    "between" (subject 介于 A 和 B 之间), "contains" (A 包括 B: B PART_OF A).
+    """
+
+    relation: R
+    pattern: str
+    confidence: float
+    max_gap: int = 6
+
+
+def _cues(relation: R, pattern: str, confidence: float, phrases: str, max_gap: int = 6) -> dict[str, CueSpec]:
+    return {phrase: CueSpec(relation, pattern, confidence, max_gap) for phrase in phrases.split("|")}
+
+
+CUES: dict[str, CueSpec] = {
+    **_cues(R.USES, "infix", 0.7, "采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|引入|引入了|依靠|基于|基于的是|"
+            "uses|use|used|using|adopts|adopted|employs|leverages|relies on|built with"),
+    **_cues(R.USES, "infix", 0.6, "用", max_gap=1),
+    **_cues(R.EXTENDS, "infix", 0.75, "改进|改进了|扩展|扩展了|拓展|拓展了|改良|优化了|增强了|"
+            "extends|extended|improves|improves on|improved|builds on|built on|enhances|generalizes"),
+    **_cues(R.EXTENDS, "postfix", 0.75, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广"),
+    **_cues(R.REPLACES, "infix", 0.75, "替代|代替|取代|替换|替换了|取代了|replaces|replaced|instead of|supersedes"),
+    **_cues(R.REPLACES, "postfix", 0.65, "的替代|的替代方案|的替代品"),
+    **_cues(R.SOLVES, "infix", 0.7, "解决|解决了|防止|缓解|缓解了|避免|克服|抑制|减轻|应对|"
+            "solves|solve|prevents|prevent|mitigates|alleviates|addresses|avoids|tackles|fixes|reduces"),
+    **_cues(R.REQUIRES, "infix", 0.6, "依赖|依赖于|需要先|前提是|建立在|requires|require|depends on|needs"),
+    **_cues(R.IS_A, "infix", 0.8, "是一种|是一类|也是一种|属于|为一种|是一种常见的|is a|is an|is a kind of|is a type of|"
+            "a type of|a kind of|belongs to"),
+    **_cues(R.IS_A, "postfix", 0.75, "的一种|的一类|的一个分支"),
+    **_cues(R.VARIANT_OF, "postfix", 0.8, "的变体|的变种|的一种变体|的一个变体|的变形|的特例"),
+    **_cues(R.VARIANT_OF, "infix", 0.8, "variant of|a variant of|变体|变种"),
+    **_cues(R.PART_OF, "postfix", 0.7, "的一部分|的组成部分|的组件|的核心组件|的模块|的子模块|的关键组件|的核心模块"),
+    **_cues(R.PART_OF, "infix", 0.7, "part of|component of|is part of"),
+    **_cues(R.PART_OF, "contains", 0.6, "包括|包含|包括了|包含了|由|consists of|contains|comprises|includes"),
+    **_cues(R.IS_A, "contains", 0.65, "分为|分成|可分为|主要分为"),
+    **_cues(R.COMPARED_WITH, "compare", 0.75, "vs|v.s.|versus|对比|比较|相比|相比于|相较于|相较|区别|差异|异同|"
+            "不同之处|优于|好于|劣于|权衡|和|compared with|compared to|than|differs from|difference between|"
+            "outperforms|better than"),
+    **_cues(R.COMPARED_WITH, "compare", 0.55, "比", max_gap=2),
+    **_cues(R.COMPARED_WITH, "between", 0.6, "介于"),
+    **_cues(R.IS_A, "enumerate", 0.65, "如|比如|例如|譬如|诸如|such as|e.g.|including|代表算法为|代表算法|代表模型|"
+            "典型代表|其代表|代表方法", max_gap=2),
+}
+
+# "和" is a coordinator almost everywhere; it only counts as a comparison cue before 的区别/相比, which the
+# compare rule checks, so it is kept out of the cue matcher and handled as a coordinator.
+CUES.pop("和")
+
+COORDINATORS = frozenset("和与及、,，/或跟以及&") | {"and", "or", "以及", "还有", "vs", "VS"}
+
+# Attribute lines ("**代表模型**: BERT、GPT") under a subject: label -> (relation, direction).
+# direction "value->subject" means each value concept relates to the subject; "subject->value" the reverse.
+ATTRIBUTE_LABELS: dict[str, tuple[R, str]] = {
+    **{label: (R.IS_A, "value->subject") for label in
+       ("代表模型", "代表算法", "典型模型", "代表方法", "典型代表", "代表", "代表作", "representative models", "examples")},
+    **{label: (R.USES, "value->subject") for label in
+       ("使用模型", "应用模型", "采用模型", "使用者", "应用于", "used by", "adopted by")},
+    **{label: (R.USES, "subject->value") for label in
+       ("预训练任务", "训练任务", "训练目标", "attention机制", "机制", "核心技术", "关键技术", "核心机制", "依赖",
+        "损失函数", "激活函数", "优化器", "位置编码", "归一化", "分词", "tokenizer", "uses", "基于")},
+    **{label: (R.PART_OF, "value->subject") for label in ("组成", "组件", "结构", "包括", "包含", "components")},
+    **{label: (R.SOLVES, "subject->value") for label in ("解决", "解决问题", "解决的问题", "作用", "用途", "solves")},
+    **{label: (R.COMPARED_WITH, "subject->value") for label in ("对比", "区别", "vs", "compared with")},
+}
+
+# Kinds whose members are sorts of them (IS_A), as opposed to things that use them (USES).
+CATEGORY_KINDS = frozenset({"architecture", "family", "field", "method"})
+PROBLEM_KIND = "problem"
+
+# Words that refer back to the topic of the surrounding section or the previous clause.
+PRONOUNS = ("它们", "他们", "它", "其", "该方法", "该算法", "该模型", "这种方法", "这两者", "两者", "这三者", "it", "they")

@@ -1,0 +1,271 @@
+"""One parsed document -> its DocumentGraph: concept mentions, definitions and evidence-backed relations."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from graph.models import Concept, Document, DocumentGraph, Evidence, Location, Relation, RelationType
+from graph.normalize import slugify
+from ingest.components import CONCEPTS_KEY, CUES_KEY, TERMS_KEY
+from ingest.cues import CUES
+from ingest.lexicon import ConceptIndex
+from ingest.markdown import Block, ParsedDocument, is_metadata
+from ingest.reader import SourceFile
+from ingest.relations import Cue, Mention, Reading, cooccurring_pairs, read_sentence
+from ingest.structure import (
+    attribute_relations,
+    list_item_relation,
+    table_cell_relations,
+    table_comparisons,
+    tag_relations,
+)
+
+_MODIFIER_AFTER = re.compile(r"^\s*(的|中|里|之)")
+_DEFINING_AFTER = re.compile(r"^\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
+_RELATED_EVIDENCE_CAP = 3
+_DEFINITION_CHARS = 200
+
+
+@dataclass
+class _ConceptTally:
+    name: str
+    aliases: dict[str, None] = field(default_factory=dict)
+    kind: str | None = None
+    signals: list[str] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+    definition: str | None = None
+    definition_source: Location | None = None
+    example: Evidence | None = None
+
+
+class DocumentExtractor:
+    """Collects mentions and readings block by block, then builds the DocumentGraph."""
+
+    def __init__(self, source: SourceFile, parsed: ParsedDocument, index: ConceptIndex) -> None:
+        self.source = source
+        self.parsed = parsed
+        self.index = index
+        self.concepts: dict[str, _ConceptTally] = {}
+        self.relations: dict[tuple[str, str, RelationType], list[tuple[float, Evidence]]] = defaultdict(list)
+        self.block_main: dict[int, str] = {}
+        self.block_mentions: dict[int, list[Mention]] = {}
+        self.section_main: dict[str, str] = {}
+        self.section_parent = {s.id: s.parent for s in parsed.sections}
+
+    def kind_of(self, concept_id: str) -> str | None:
+        entry = self.index.by_id.get(concept_id)
+        return entry.kind if entry else None
+
+    # ---- mentions ----
+    def _mentions(self, doc: Doc, block: Block, offset: int = 0) -> list[Mention]:
+        found: list[Mention] = []
+        for span in [*doc.spans[CONCEPTS_KEY], *doc.spans[TERMS_KEY]]:
+            concept_id = span.id_ or slugify(span.text)
+            if not span.id_:
+                self._register_term(concept_id, span.text)
+            found.append(Mention(concept_id, span.start_char - offset, span.end_char - offset))
+            surface = block.text[span.start_char:span.end_char]
+            self._note_mention(concept_id, surface, block.line_of(span.start_char), block.heading)
+        return sorted(found, key=lambda m: m.start)
+
+    def _register_term(self, concept_id: str, text: str) -> None:
+        if concept_id not in self.concepts:
+            self.concepts[concept_id] = _ConceptTally(text, signals=["term"])
+
+    def _note_mention(self, concept_id: str, surface: str, line: int, heading: str) -> None:
+        tally = self.concepts.get(concept_id)
+        if tally is None:
+            entry = self.index.by_id[concept_id]
+            tally = _ConceptTally(entry.name, dict.fromkeys(entry.aliases), entry.kind, list(entry.signals))
+            self.concepts[concept_id] = tally
+        if surface != tally.name:
+            tally.aliases.setdefault(surface, None)
+        tally.locations.append(Location(document=self.source.id, line=line, section=heading))
+
+    def _main_concept(self, text: str, mentions: list[Mention]) -> str | None:
+        """The topic of a heading or lead: its first concept that is not a modifier ('Deepseek的GRPO')."""
+        for mention in mentions:
+            if not _MODIFIER_AFTER.match(text[mention.end:]):
+                return mention.concept
+        return mentions[-1].concept if mentions else None
+
+    def _subject(self, index: int, block: Block) -> str | None:
+        """The topic a block's sentences talk about when they leave the subject out."""
+        parent = block.parent
+        while parent is not None:
+            if parent in self.block_main:
+                return self.block_main[parent]
+            parent = self.parsed.blocks[parent].parent
+        section: str | None = block.section
+        if block.kind == "heading":
+            section = self.section_parent.get(block.section)
+        while section is not None:
+            if section in self.section_main:
+                return self.section_main[section]
+            section = self.section_parent.get(section)
+        return None
+
+    # ---- readings ----
+    def _add(self, reading: Reading, block: Block, offset: int, text: str) -> None:
+        evidence = Evidence(document=self.source.id, line=block.line_of(offset), section=block.heading,
+                            text=text.strip(), rule=reading.rule)
+        source, target = reading.source, reading.target
+        if reading.type.symmetric and source > target:
+            source, target = target, source
+        self.relations[(source, target, reading.type)].append((reading.confidence, evidence))
+
+    def _read_sentences(self, doc: Doc, block: Block, subject: str | None) -> None:
+        previous: list[str] = []
+        for sentence in doc.sents:
+            mentions = self.block_mentions_for(doc, sentence)
+            text = block.text[sentence.start_char:sentence.end_char]
+            cues = [
+                Cue(span.label_, CUES[span.label_], span.start_char - sentence.start_char,
+                    span.end_char - sentence.start_char)
+                for span in doc.spans[CUES_KEY] if sentence.start <= span.start and span.end <= sentence.end
+            ]
+            if mentions:
+                for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of):
+                    self._add(reading, block, sentence.start_char, text)
+                for a, b in cooccurring_pairs(mentions):
+                    self._add(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), block,
+                              sentence.start_char, text)
+                self._maybe_define(mentions[0], text, block, sentence.start_char)
+                previous = list(dict.fromkeys(m.concept for m in mentions))[-3:]
+
+    def block_mentions_for(self, doc: Doc, sentence: Span) -> list[Mention]:
+        mentions = self.block_mentions[id(doc)]
+        return [Mention(m.concept, m.start - sentence.start_char, m.end - sentence.start_char)
+                for m in mentions if sentence.start_char <= m.start and m.end <= sentence.end_char]
+
+    def _maybe_define(self, first: Mention, text: str, block: Block, offset: int) -> None:
+        tally = self.concepts[first.concept]
+        if tally.example is None:
+            tally.example = Evidence(document=self.source.id, line=block.line_of(offset), section=block.heading,
+                                     text=text.strip()[:_DEFINITION_CHARS], rule="mention")
+        lead = text[:first.start].strip().lstrip("-*·●•0123456789.、)） ")
+        if tally.definition is None and not lead and _DEFINING_AFTER.match(text[first.end:]) and len(text) > 12:
+            tally.definition = text.strip()[:_DEFINITION_CHARS]
+            tally.definition_source = Location(document=self.source.id, line=block.line_of(offset),
+                                               section=block.heading)
+
+    def _read_structure(self, index: int, block: Block, doc: Doc, mentions: list[Mention],
+                        subject: str | None) -> None:
+        text = doc.text
+        for reading in attribute_relations(text, mentions, subject, self.kind_of):
+            self._add(reading, block, 0, block.text)
+        if block.kind == "item" and block.parent is not None:
+            parent_block = self.parsed.blocks[block.parent]
+            parent_main = self.block_main.get(block.parent)
+            parent_mentions = self.block_mentions.get(block.parent, [])
+            named = bool(parent_mentions) and len(_strip_mentions(parent_block.text, parent_mentions)) <= 12
+            for reading in list_item_relation(text, mentions, parent_main, named, self.kind_of):
+                self._add(reading, block, 0, block.text)
+
+    def _read_tables(self, rows: dict[int, list[tuple[Block, list[list[str]]]]],
+                     headers: dict[int, Block]) -> None:
+        for table, table_rows in rows.items():
+            header = headers[table].cells if table in headers else []
+            subjects: list[str] = []
+            for block, cell_mentions in table_rows:
+                for reading in table_cell_relations(header, block.cells, cell_mentions, self.kind_of):
+                    self._add(reading, block, 0, block.text)
+                if cell_mentions and cell_mentions[0]:
+                    subjects.append(cell_mentions[0][0])
+            first_row = table_rows[0][0]
+            for reading in table_comparisons(subjects, header):
+                self._add(reading, first_row, 0, " | ".join(header) + " — " + "; ".join(
+                    b.cells[0] for b, _ in table_rows if b.cells))
+
+    def run(self, nlp: Language) -> DocumentGraph:
+        blocks = self.parsed.blocks
+        indexes = [i for i, b in enumerate(blocks) if b.kind != "code" and b.text.strip() and not is_metadata(b)]
+        docs = nlp.pipe([blocks[i].text for i in indexes], batch_size=256)
+        table_rows: dict[int, list[tuple[Block, list[list[str]]]]] = defaultdict(list)
+        headers: dict[int, Block] = {}
+        for index, doc in zip(indexes, docs, strict=True):
+            block = blocks[index]
+            mentions = self._mentions(doc, block)
+            self.block_mentions[id(doc)] = mentions
+            self.block_mentions[index] = mentions
+            main = self._main_concept(block.text, mentions)
+            if main and (block.kind == "heading" or block.is_lead or block.kind == "item"):
+                self.block_main[index] = main
+            if block.kind == "heading" and main:
+                self.section_main[block.section] = main
+            subject = self._subject(index, block)
+            if block.kind == "table_header":
+                headers[block.table or 0] = block
+                continue
+            if block.kind == "table_row":
+                table_rows[block.table or 0].append((block, _cell_mentions(block, mentions)))
+            self._read_sentences(doc, block, subject)
+            self._read_structure(index, block, doc, mentions, subject)
+            if index in self.parsed.question_blocks:
+                self._read_question(index, block, mentions)
+            del self.block_mentions[id(doc)]
+        self._read_tables(table_rows, headers)
+        return self._graph()
+
+    def _read_question(self, index: int, block: Block, mentions: list[Mention]) -> None:
+        question_id = self.parsed.question_blocks[index]
+        question = next(q for q in self.parsed.questions if q.id == question_id)
+        first_line_end = block.text.find("\n") if "\n" in block.text else len(block.text)
+        question.concepts = list(dict.fromkeys(m.concept for m in mentions if m.start < first_line_end))
+        tag_ids = [entry.id for entry in (self.index.find(tag) for tag in question.tags) if entry]
+        for tag in tag_ids:
+            self._note_mention(tag, self.index.by_id[tag].name, block.line, block.heading)
+        main = self._main_concept(block.text, mentions)
+        for reading in tag_relations(main, tag_ids, self.kind_of):
+            self._add(reading, block, 0, block.text.split("\n")[0] + "  标签: " + ", ".join(question.tags))
+
+    def _graph(self) -> DocumentGraph:
+        document = Document(
+            id=self.source.id, path=str(self.source.path), title=self.parsed.title, sha256=self.source.sha256,
+            encoding=self.source.encoding, chars=len(self.source.text), lines=self.source.text.count("\n") + 1,
+            sections=self.parsed.sections, questions=self.parsed.questions, tables=self.parsed.tables,
+        )
+        concepts = [
+            Concept(id=cid, name=t.name, aliases=[a for a in t.aliases if a != t.name], kind=t.kind,
+                    definition=t.definition, definition_source=t.definition_source, mentions=len(t.locations),
+                    locations=t.locations, signals=t.signals, example=t.example)
+            for cid, t in self.concepts.items() if t.locations
+        ]
+        relations = []
+        for (source, target, relation_type), found in self.relations.items():
+            evidence = list({(e.line, e.text): e for _, e in found}.values())
+            if relation_type is RelationType.RELATED_TO:
+                evidence = evidence[:_RELATED_EVIDENCE_CAP]
+            relations.append(Relation(source=source, target=target, type=relation_type,
+                                      confidence=noisy_or(c for c, _ in found), weight=len(found),
+                                      evidence=evidence))
+        return DocumentGraph(document=document, concepts=concepts, relations=relations)
+
+
+def noisy_or(confidences) -> float:  # type: ignore[no-untyped-def]
+    """Independent pieces of evidence raise confidence: 1 - prod(1 - c), capped below certainty."""
+    remaining = 1.0
+    for confidence in confidences:
+        remaining *= 1.0 - confidence
+    return round(min(0.99, 1.0 - remaining), 3)
+
+
+def _strip_mentions(text: str, mentions: list[Mention]) -> str:
+    kept = text
+    for mention in sorted(mentions, key=lambda m: -m.start):
+        kept = kept[:mention.start] + kept[mention.end:]
+    return re.sub(r"[\s*_:：()（）\-—·●0-9.、]", "", kept)
+
+
+def _cell_mentions(block: Block, mentions: list[Mention]) -> list[list[str]]:
+    """Concepts per table cell, using the ' | ' joins the parser put between cells."""
+    spans, position = [], 0
+    for cell in block.cells:
+        spans.append((position, position + len(cell)))
+        position += len(cell) + 3
+    return [[m.concept for m in mentions if start <= m.start and m.end <= end] for start, end in spans]

@@ -1,0 +1,304 @@
+"""Markdown (and plain-text) notes -> sections, blocks of prose, tables, questions and their metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from graph.models import Question, Section
+
+# Indented code is off: notes indent list continuations and prose far more often than they indent code.
+_PARSER = (
+    MarkdownIt("commonmark", {"html": True})
+    .enable("table")
+    .disable("code")
+    .use(dollarmath_plugin)
+    .use(front_matter_plugin)
+)
+_SKIPPED_BLOCKS = {"fence", "code_block", "math_block", "math_block_label", "html_block", "front_matter"}
+_METADATA = re.compile(
+    r"^\s*[*_]*\s*(难度|岗位|标签|公司|difficulty|role|tags?|company|companies)\s*[*_]*\s*[:：]\s*[*_]*\s*(.*)$",
+    re.IGNORECASE,
+)
+_QUESTION_START = re.compile(r"^\s*(?:Q\s*\d+\s*[:：.、]|\d+\s*[.、)]\s*(?=什么|为什么|如何|怎么|请))")
+_QUESTION_WORDS = re.compile(r"什么|为什么|如何|怎么|怎样|哪些|是否|有何|区别|谈谈|请|介绍|简述|解释|对比|比较|what|why|how|explain")
+_ANSWER_MARK = re.compile(r"^\s*[*_]*\s*(答|答案|回答|标准答案|A)\s*[*_]*\s*[:：]")
+_LEAD_BULLET = re.compile(r"^\s*[·●•◆■▪]\s*")
+_STARS = re.compile(r"[⭐★]")
+
+
+@dataclass
+class Block:
+    """A unit of prose: a heading, paragraph, list item or table row, with plain text and its first line."""
+
+    kind: str
+    line: int
+    text: str
+    section: str
+    heading: str
+    bold: list[str] = field(default_factory=list)
+    depth: int = 0
+    parent: int | None = None
+    cells: list[str] = field(default_factory=list)
+    table: int | None = None
+    is_lead: bool = False
+    level: int = 0
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based source line of a character offset in `text` (soft breaks are kept as newlines)."""
+        return self.line + self.text.count("\n", 0, offset)
+
+
+@dataclass
+class ParsedDocument:
+    """The structure of one document, ready for concept and relation extraction."""
+
+    title: str
+    sections: list[Section]
+    blocks: list[Block]
+    questions: list[Question]
+    question_blocks: dict[int, str]
+    tables: int
+
+
+def _inline_text(token: Token) -> tuple[str, list[str]]:
+    """Plain text of an inline token (markup, math and HTML dropped) and its bold runs."""
+    parts: list[str] = []
+    bold: list[str] = []
+    bold_start: int | None = None
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "math_inline":
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+        elif child.type == "strong_open":
+            bold_start = len("".join(parts))
+        elif child.type == "strong_close" and bold_start is not None:
+            run = "".join(parts)[bold_start:].strip()
+            if run:
+                bold.append(run)
+            bold_start = None
+    return "".join(parts), bold
+
+
+def _is_lead(text: str, bold: list[str]) -> bool:
+    """A paragraph that works as a small heading: wholly bold, or a short bullet line like '·RoPE（…）'."""
+    stripped = text.strip().rstrip(":：")
+    if not stripped or "\n" in stripped:
+        return False
+    if bold and len(bold) == 1 and bold[0].rstrip(":：") == stripped:
+        return True
+    return bool(_LEAD_BULLET.match(stripped)) and len(stripped) <= 60
+
+
+def _question_text(block: Block) -> str | None:
+    """The question a block asks, if it asks one."""
+    first = block.text.strip().split("\n", 1)[0].strip().strip("*").strip()
+    first_plain = first.rstrip("。.").strip()
+    if not first_plain or _METADATA.match(first):
+        return None
+    if first_plain.endswith(("?", "？")) or _QUESTION_START.match(first_plain):
+        return first_plain
+    rest = block.text.strip().split("\n", 1)[1] if "\n" in block.text.strip() else ""
+    if rest and _ANSWER_MARK.match(rest) and _QUESTION_WORDS.search(first_plain.lower()):
+        return first_plain
+    return None
+
+
+class _Builder:
+    """Walks markdown-it tokens once, keeping the section stack and list nesting."""
+
+    def __init__(self, doc_id: str, total_lines: int) -> None:
+        self.doc_id = doc_id
+        self.total_lines = total_lines
+        self.sections: list[Section] = []
+        self.stack: list[Section] = []
+        self.blocks: list[Block] = []
+        self.content_lines: list[int] = []
+        self.item_stack: list[int | None] = []
+        self.table_count = 0
+        self.table_header: list[str] = []
+        self.row_cells: list[str] = []
+        self.row_line = 0
+        self.last_lead: int | None = None
+
+    @property
+    def section(self) -> tuple[str, str]:
+        if not self.stack:
+            return f"{self.doc_id}#top", ""
+        return self.stack[-1].id, self.stack[-1].heading
+
+    def open_section(self, level: int, line: int, heading: str) -> None:
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        parent = self.stack[-1].id if self.stack else None
+        section = Section(
+            id=f"{self.doc_id}#L{line}", heading=heading, level=level,
+            line_start=line, line_end=self.total_lines, parent=parent,
+        )
+        self.sections.append(section)
+        self.stack.append(section)
+        self.last_lead = None
+
+    def add_block(self, kind: str, line: int, text: str, bold: list[str], level: int = 0) -> None:
+        section_id, heading = self.section
+        if kind == "item":
+            parent = self.item_stack[-2] if len(self.item_stack) >= 2 else self.last_lead
+        elif kind == "paragraph" and self.item_stack:
+            parent = self.item_stack[-1]
+        else:
+            parent = None if kind == "heading" or _is_lead(text, bold) else self.last_lead
+        block = Block(kind, line, text, section_id, heading, bold, len(self.item_stack), parent, level=level)
+        if kind == "paragraph" and not self.item_stack:
+            block.is_lead = _is_lead(text, bold)
+        elif kind == "item":
+            block.is_lead = _is_lead(text, bold)
+        self.blocks.append(block)
+        if block.is_lead and not self.item_stack:
+            self.last_lead = len(self.blocks) - 1
+        self.content_lines.append(line)
+
+
+def parse_markdown(doc_id: str, text: str) -> ParsedDocument:
+    """Parse notes into sections (with line ranges), prose blocks, tables and questions.
+
+    >>> doc = parse_markdown("d", "# RoPE\\n\\nRoPE 改进了位置编码。\\n\\n## Q1: 什么是 GQA？\\n")
+    >>> [s.heading for s in doc.sections], doc.blocks[1].line, doc.questions[0].answered
+    (['RoPE', 'Q1: 什么是 GQA？'], 3, False)
+    """
+    lines = text.split("\n")
+    builder = _Builder(doc_id, len(lines))
+    tokens = _PARSER.parse(text)
+    pending: str | None = None
+    pending_level = 0
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            pending, pending_level = "heading", int(token.tag[1])
+        elif token.type == "paragraph_open":
+            pending = "item" if builder.item_stack and tokens[index - 1].type == "list_item_open" else "paragraph"
+        elif token.type == "list_item_open":
+            builder.item_stack.append(None)
+        elif token.type == "list_item_close":
+            builder.item_stack.pop()
+        elif token.type == "tr_open":
+            builder.row_cells, builder.row_line = [], (token.map[0] + 1 if token.map else 0)
+        elif token.type == "thead_open":
+            builder.table_count += 1
+            builder.table_header = []
+        elif token.type == "tr_close":
+            _finish_row(builder, tokens[index - 2].type == "th_close")
+        elif token.type == "inline":
+            plain, bold = _inline_text(token)
+            if tokens[index - 1].type in ("th_open", "td_open"):
+                builder.row_cells.append(plain.strip())
+                continue
+            line = token.map[0] + 1 if token.map else builder.row_line
+            if pending == "heading":
+                builder.open_section(pending_level, line, plain.strip())
+                builder.add_block("heading", line, plain.strip(), bold, pending_level)
+            else:
+                kind = pending or "paragraph"
+                builder.add_block(kind, line, plain, bold)
+                if kind == "item" and builder.item_stack and builder.item_stack[-1] is None:
+                    builder.item_stack[-1] = len(builder.blocks) - 1
+            pending = None
+        elif token.type in _SKIPPED_BLOCKS and token.map:
+            builder.content_lines.append(token.map[0] + 1)
+            builder.blocks.append(Block("code", token.map[0] + 1, "", *builder.section))
+    _close_sections(builder.sections)
+    questions, question_blocks = _find_questions(doc_id, builder.blocks)
+    title = next((s.heading for s in builder.sections if s.heading), doc_id)
+    return ParsedDocument(title, builder.sections, builder.blocks, questions, question_blocks, builder.table_count)
+
+
+def _finish_row(builder: _Builder, is_header: bool) -> None:
+    """Turn collected cells into a table header or a table-row block."""
+    if is_header:
+        builder.table_header = builder.row_cells
+        return
+    section_id, heading = builder.section
+    row = Block(
+        "table_row", builder.row_line, " | ".join(builder.row_cells), section_id, heading,
+        cells=list(builder.row_cells), table=builder.table_count, parent=builder.last_lead,
+    )
+    row.bold = [cell.strip("*") for cell in builder.row_cells[:1]]
+    if builder.table_header and not any(b.kind == "table_header" and b.table == builder.table_count
+                                        for b in builder.blocks[-len(builder.table_header) - 50:]):
+        builder.blocks.append(Block("table_header", builder.row_line - 2, " | ".join(builder.table_header),
+                                    section_id, heading, cells=list(builder.table_header),
+                                    table=builder.table_count, parent=builder.last_lead))
+    builder.blocks.append(row)
+
+
+def _close_sections(sections: list[Section]) -> None:
+    """A section ends where the next heading of the same or a higher level starts."""
+    for index, section in enumerate(sections):
+        for later in sections[index + 1:]:
+            if later.level <= section.level:
+                section.line_end = later.line_start - 1
+                break
+
+
+def parse_metadata(text: str) -> dict[str, str]:
+    """Metadata lines such as '**难度**:⭐⭐⭐' or '标签: #LoRA #PEFT', keyed by their label."""
+    found: dict[str, str] = {}
+    for line in text.split("\n"):
+        match = _METADATA.match(line)
+        if match:
+            found[match.group(1).lower()] = match.group(2).strip().strip("*").strip()
+    return found
+
+
+def parse_tags(value: str) -> list[str]:
+    """Tag values from '#LoRA #参数高效微调' (tags may contain spaces: '#Reward Hacking')."""
+    if "#" not in value:
+        return [part.strip() for part in re.split(r"[,，、;；]", value) if part.strip()]
+    return [part.strip() for part in value.split("#") if part.strip()]
+
+
+def is_metadata(block: Block) -> bool:
+    """True when every line of the block is a metadata line."""
+    lines = [line for line in block.text.split("\n") if line.strip()]
+    return bool(lines) and all(_METADATA.match(line) for line in lines)
+
+
+def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], dict[int, str]]:
+    """Questions (headings, numbered items, bold lines), whether answered, with difficulty and tags."""
+    questions: list[Question] = []
+    by_block: dict[int, str] = {}
+    for index, block in enumerate(blocks):
+        if block.kind not in ("heading", "paragraph", "item"):
+            continue
+        asked = _question_text(block)
+        if asked is None:
+            continue
+        metadata: dict[str, str] = {}
+        answered = len(block.text.strip().split("\n", 1)) > 1 and len(
+            _ANSWER_MARK.sub("", block.text.strip().split("\n", 1)[1]).strip()) >= 4
+        for later in blocks[index + 1:]:
+            if later.kind == "heading" and (block.kind != "heading" or later.level <= block.level):
+                break
+            if later.kind != "heading" and _question_text(later) and later.depth <= block.depth:
+                break
+            if later.kind in ("paragraph", "item") and is_metadata(later):
+                metadata.update(parse_metadata(later.text))
+            elif later.kind != "heading" and (later.kind == "code" or len(_ANSWER_MARK.sub("", later.text).strip()) >= 4):
+                answered = True
+        question_id = f"{doc_id}:L{block.line}"
+        stars = len(_STARS.findall(metadata.get("难度", metadata.get("difficulty", ""))))
+        tags = parse_tags(metadata.get("标签", metadata.get("tags", metadata.get("tag", ""))))
+        questions.append(Question(
+            id=question_id, text=asked, line=block.line, section=block.heading, answered=answered,
+            difficulty=stars or None, tags=tags, metadata=metadata,
+        ))
+        by_block[index] = question_id
+    return questions, by_block

@@ -1,0 +1,40 @@
+"""Build the spaCy pipeline: mixed tokenizer, concept ruler, term spotter, cue marker."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+import ingest.components  # noqa: F401  (registers the studygraph.* factories)
+import ingest.tokenizer  # noqa: F401  (registers studygraph.mixed_tokenizer.v1)
+from graph.normalize import concept_key
+from ingest.lexicon import ConceptIndex
+
+_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "studygraph.mixed_tokenizer.v1"}}}
+
+
+def spelling_variants(label: str) -> set[str]:
+    """'KV Cache' also as 'KV-Cache' and 'KVCache', since the tokenizer keeps hyphenated terms whole."""
+    variants = {label}
+    if " " in label or "-" in label:
+        variants |= {label.replace("-", " "), label.replace(" ", "-"), label.replace(" ", "").replace("-", "")}
+    return {variant for variant in variants if variant.strip()}
+
+
+def build_nlp(index: ConceptIndex) -> Language:
+    """A pipeline whose ruler knows every concept in the index (lexicon plus discovered names)."""
+    nlp = spacy.blank("xx", config=_CONFIG)
+    ruler = nlp.add_pipe("studygraph_concepts_v1")
+    patterns = []
+    seen: set[tuple[str, str]] = set()
+    for entry in index.by_id.values():
+        for label in entry.labels():
+            for variant in spelling_variants(label):
+                if len(concept_key(variant)) < 2 or (entry.id, variant) in seen:
+                    continue
+                seen.add((entry.id, variant))
+                patterns.append({"label": entry.kind or "concept", "pattern": variant, "id": entry.id})
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.add_pipe("studygraph_terms_v1")
+    nlp.add_pipe("studygraph_cues_v1")
+    return nlp

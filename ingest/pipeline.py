@@ -1,0 +1,74 @@
+"""Notes files -> per-document graphs, with progress: read, parse, discover concepts, extract relations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from graph.models import DocumentGraph
+from ingest.discovery import discover_concepts
+from ingest.extract import DocumentExtractor
+from ingest.lexicon import ConceptEntry, ConceptIndex, load_lexicon
+from ingest.markdown import ParsedDocument, parse_markdown
+from ingest.nlp import build_nlp
+from ingest.reader import Skipped, SourceFile, find_note_files, read_notes
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IngestResult:
+    """What an ingest run produced and what it refused."""
+
+    graphs: list[DocumentGraph] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def extract_graphs(
+    sources: list[SourceFile],
+    known_concepts: Iterable[ConceptEntry] = (),
+    progress: Progress = _quiet,
+) -> list[DocumentGraph]:
+    """Extract every source against the lexicon, names already in the store and names discovered in this batch."""
+    index = ConceptIndex(load_lexicon())
+    for entry in known_concepts:
+        if index.find(entry.name) is None and entry.id not in index.by_id:
+            index.add(entry)
+    parsed: list[ParsedDocument] = []
+    for done, source in enumerate(sources, start=1):
+        parsed.append(parse_markdown(source.id, source.text))
+        progress("parse", done, len(sources))
+    discover_concepts(parsed, index)
+    nlp = build_nlp(index)
+    graphs = []
+    for done, (source, document) in enumerate(zip(sources, parsed, strict=True), start=1):
+        graphs.append(DocumentExtractor(source, document, index).run(nlp))
+        progress("extract", done, len(sources))
+    return graphs
+
+
+def ingest_paths(
+    targets: Iterable[str],
+    max_file_bytes: int,
+    known_hashes: dict[str, str] | None = None,
+    known_concepts: Iterable[ConceptEntry] = (),
+    progress: Progress = _quiet,
+) -> IngestResult:
+    """Read the targets, skip refused and unchanged files, and extract the rest."""
+    pairs, skipped = find_note_files(targets)
+    result = IngestResult(skipped=list(skipped))
+    sources: list[SourceFile] = []
+    for item in read_notes(pairs, max_file_bytes):
+        if isinstance(item, Skipped):
+            result.skipped.append(item)
+        elif known_hashes and known_hashes.get(item.id) == item.sha256:
+            result.unchanged.append(item.id)
+        else:
+            sources.append(item)
+    result.graphs = extract_graphs(sources, known_concepts, progress)
+    return result

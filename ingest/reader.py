@@ -1,0 +1,118 @@
+"""Find notes files and decode them (UTF-8, UTF-8 with BOM, GB18030/GBK), refusing what is not text."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import InputError
+
+NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A decoded notes file; `id` is the document id evidence refers to."""
+
+    id: str
+    path: Path
+    text: str
+    encoding: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not ingested and why, for the ingest summary."""
+
+    path: str
+    reason: str
+
+
+def find_note_files(targets: Iterable[str]) -> tuple[list[tuple[str, Path]], list[Skipped]]:
+    """Expand files, folders (recursive) and globs into (document id, path) pairs, sorted and unique.
+
+    A folder's files get ids relative to the folder's parent ("notes/a.md"), so two folders with the
+    same file names stay apart; a single file's id is its name.
+    """
+    found: dict[Path, str] = {}
+    skipped: list[Skipped] = []
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in NOTE_SUFFIXES:
+                    found.setdefault(child.resolve(), child.relative_to(path.parent).as_posix())
+        elif path.is_file():
+            if path.suffix.lower() in NOTE_SUFFIXES:
+                found.setdefault(path.resolve(), path.name)
+            else:
+                skipped.append(Skipped(str(path), f"not a notes file (expected {', '.join(NOTE_SUFFIXES)})"))
+        else:
+            matches = sorted(glob.glob(target, recursive=True))
+            if not matches:
+                skipped.append(Skipped(target, "no such file, folder or glob match"))
+            for match in matches:
+                match_path = Path(match)
+                if match_path.is_file() and match_path.suffix.lower() in NOTE_SUFFIXES:
+                    found.setdefault(match_path.resolve(), match_path.name)
+    pairs = sorted(((doc_id, path) for path, doc_id in found.items()), key=lambda pair: pair[0])
+    return pairs, skipped
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes or many control characters mean this is no text file."""
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13, 27))
+    return len(head) > 0 and controls / len(head) > 0.05
+
+
+def decode_note(raw: bytes, path: str) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (BOM allowed) or GB18030, returning (text, encoding name)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "not UTF-8 or GB18030/GBK text; re-save the file as UTF-8") from exc
+
+
+def read_note(doc_id: str, path: Path, max_bytes: int) -> SourceFile:
+    """Read and decode one notes file, or raise InputError saying why it was refused."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            str(path),
+            f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB limit "
+            "(raise STUDYGRAPH_MAX_FILE_BYTES to ingest it)",
+        )
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(str(path), "file is empty; nothing to ingest")
+    if looks_binary(raw[:_SNIFF_BYTES]):
+        raise InputError(str(path), "looks like a binary file, not Markdown or text")
+    text, encoding = decode_note(raw, str(path))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceFile(doc_id, path, text, encoding, hashlib.sha256(raw).hexdigest())
+
+
+def read_notes(
+    pairs: Iterable[tuple[str, Path]], max_bytes: int
+) -> Iterator[SourceFile | Skipped]:
+    """Read each file in turn, yielding Skipped for refused ones so the rest still go in."""
+    for doc_id, path in pairs:
+        try:
+            yield read_note(doc_id, path, max_bytes)
+        except InputError as exc:
+            yield Skipped(exc.path, exc.reason)
+        except OSError as exc:
+            yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")

@@ -1,0 +1,273 @@
+"""Typed relations read from one sentence: which concept stands on which side of a cue phrase."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import combinations
+
+from graph.models import RelationType as R
+from ingest.cues import CATEGORY_KINDS, COORDINATORS, PROBLEM_KIND, PRONOUNS, CueSpec
+
+_CLAUSE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
+_SOFT_GAP = re.compile(r"^[\s的等们都也还主要中里上之所被已经均则即就是为了在一些种个类*_\"“”'‘’]*$")
+_PASSIVE_BEFORE = re.compile(r"(被|由|是|主要是|主要由|所)\s*$")
+_NOT_EXAMPLE_AFTER_RU = ("何", "果", "下", "此", "同", "今", "实", "是")
+_IMPROVE_AFTER = re.compile(r"^\s*(改进|扩展|拓展|改良|优化)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A concept mention inside a sentence (offsets relative to the sentence)."""
+
+    concept: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Cue:
+    phrase: str
+    spec: CueSpec
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A relation read from the sentence, with the rule that read it."""
+
+    source: str
+    target: str
+    type: R
+    confidence: float
+    rule: str
+
+
+KindOf = Callable[[str], str | None]
+
+
+class SentenceReader:
+    """Applies the cue rules to one sentence; `subject` is the topic of the surrounding section or lead."""
+
+    def __init__(self, text: str, mentions: list[Mention], subject: str | None, previous: list[str],
+                 kind_of: KindOf) -> None:
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.subject = subject
+        self.previous = previous
+        self.kind_of = kind_of
+
+    # ---- groups of coordinated concepts on each side of a cue ----
+    def _is_coordination(self, gap: str) -> bool:
+        stripped = gap.strip().strip("()（）*")
+        return stripped == "" or stripped in COORDINATORS or all(ch in "和与及、,/或跟&()（） " for ch in stripped)
+
+    def _pronoun_before(self, position: int) -> list[str]:
+        """Concepts a pronoun just before `position` stands for (this sentence first, then the previous one)."""
+        head = self.text[:position].rstrip()
+        for pronoun in PRONOUNS:
+            if head.lower().endswith(pronoun):
+                earlier = [m for m in self.mentions if m.end <= len(head) - len(pronoun)]
+                if earlier:
+                    return self._group_ending_at(earlier)
+                return list(self.previous) or ([self.subject] if self.subject else [])
+        return []
+
+    def _group_ending_at(self, earlier: list[Mention]) -> list[str]:
+        group = [earlier[-1]]
+        for mention in reversed(earlier[:-1]):
+            if not self._is_coordination(self.text[mention.end:group[-1].start]):
+                break
+            group.append(mention)
+        return _unique(m.concept for m in reversed(group))
+
+    def left_group(self, position: int, max_gap: int, cross_clause: bool = False) -> list[str]:
+        before = [m for m in self.mentions if m.end <= position]
+        pronoun = self._pronoun_before(position)
+        if pronoun:
+            return pronoun
+        if not before:
+            return []
+        gap = self.text[before[-1].end:position]
+        if len(gap.strip()) > max_gap or (not cross_clause and _CLAUSE_BREAK.search(gap)):
+            return []
+        if "基础上" in gap:
+            # "A 在 B 的基础上使用 C": the one who uses C is A, not B.
+            return self.left_group(self._first_start([before[-1].concept], position), 3)
+        group = [before[-1]]
+        for mention in reversed(before[:-1]):
+            between = self.text[mention.end:group[-1].start]
+            if not self._is_coordination(between):
+                pronouns = self._pronoun_before(group[-1].start) if self._is_coordination(
+                    between[-1:]) else []
+                return _unique([*pronouns, *(m.concept for m in reversed(group))])
+            group.append(mention)
+        names = [m.concept for m in reversed(group)]
+        first_start = group[-1].start
+        lead = self.text[:first_start].rstrip()
+        if lead and lead[-1] in "和与及、":
+            names = [*self._pronoun_before(len(lead) - 1), *names]
+        return _unique(names)
+
+    def right_group(self, position: int, max_gap: int, cross_clause: bool = False) -> list[str]:
+        after = [m for m in self.mentions if m.start >= position]
+        tail = self.text[position:].lstrip()
+        for pronoun in PRONOUNS:
+            if tail.lower().startswith(pronoun):
+                referents = list(self.previous) or self._subject_or_none()
+                rest = position + (len(self.text[position:]) - len(tail)) + len(pronoun)
+                return _unique([*referents, *self.right_group(rest, 2)])
+        if not after:
+            return []
+        gap = self.text[position:after[0].start]
+        if len(gap.strip()) > max_gap or (not cross_clause and _CLAUSE_BREAK.search(gap)):
+            return []
+        group = [after[0]]
+        for mention in after[1:]:
+            if not self._is_coordination(self.text[group[-1].end:mention.start]):
+                break
+            group.append(mention)
+        return _unique(m.concept for m in group)
+
+    # ---- rules ----
+    def read(self, cues: list[Cue]) -> list[Reading]:
+        readings: list[Reading] = []
+        for cue in cues:
+            rule = getattr(self, f"_{cue.spec.pattern}")
+            readings.extend(rule(cue))
+        return [r for r in readings if r.source != r.target]
+
+    def _pairs(self, sources: list[str], targets: list[str], relation: R, confidence: float,
+               cue: Cue) -> list[Reading]:
+        rule = f"cue:{cue.phrase}"
+        return [Reading(s, t, relation, confidence, rule) for s in sources for t in targets if s != t]
+
+    def _subject_or_none(self) -> list[str]:
+        return [self.subject] if self.subject else []
+
+    def _infix(self, cue: Cue) -> list[Reading]:
+        spec = cue.spec
+        right = self.right_group(cue.end, spec.max_gap)
+        left = self.left_group(cue.start, spec.max_gap)
+        relation, confidence = spec.relation, spec.confidence
+        if relation is R.USES and left and not right and _PASSIVE_BEFORE.search(
+                self.text[:self._first_start(left, cue.start)]):
+            things = self.left_group(self._first_start(left, cue.start), 12) or self._subject_or_none()
+            things = [t for t in things if t not in left]
+            return self._pairs(left, things, R.USES, confidence - 0.05, cue)
+        if not right:
+            return []
+        if not left:
+            if spec.max_gap <= 1:
+                return []
+            left, confidence = self._subject_or_none(), confidence - 0.15
+        if cue.phrase == "基于" and _IMPROVE_AFTER.search(self._after_group(right, cue.end)):
+            relation = R.EXTENDS
+        if relation is R.SOLVES and any(self.kind_of(t) not in (PROBLEM_KIND, None) for t in right):
+            return []
+        return self._pairs(left, right, relation, confidence, cue)
+
+    def _first_start(self, group: list[str], limit: int) -> int:
+        starts = [m.start for m in self.mentions if m.concept in group and m.end <= limit]
+        return min(starts) if starts else limit
+
+    def _after_group(self, group: list[str], position: int) -> str:
+        ends = [m.end for m in self.mentions if m.concept in group and m.start >= position]
+        return self.text[max(ends):] if ends else ""
+
+    def _postfix(self, cue: Cue) -> list[Reading]:
+        targets = self.left_group(cue.start, 1)
+        if not targets:
+            return []
+        first = self._first_start(targets, cue.start)
+        sources = self.left_group(first, 8)
+        confidence = cue.spec.confidence
+        if not sources:
+            sources, confidence = self._subject_or_none(), confidence - 0.15
+        return self._pairs(sources, targets, cue.spec.relation, confidence, cue)
+
+    def _compare(self, cue: Cue) -> list[Reading]:
+        left = self.left_group(cue.start, max(cue.spec.max_gap, 4))
+        right = self.right_group(cue.end, cue.spec.max_gap if cue.spec.max_gap < 6 else 12,
+                                 cross_clause=cue.phrase in ("相比", "相比于", "相较于", "比较", "对比"))
+        if left and right:
+            pairs = [(a, b) for a in left for b in right]
+        else:
+            group = left or right
+            pairs = list(combinations(group, 2))
+        return [Reading(a, b, R.COMPARED_WITH, cue.spec.confidence, f"cue:{cue.phrase}")
+                for a, b in pairs if a != b]
+
+    def _between(self, cue: Cue) -> list[Reading]:
+        members = self.right_group(cue.end, 3)
+        sources = self.left_group(cue.start, 6) or self._subject_or_none()
+        return self._pairs(sources, members, R.COMPARED_WITH, cue.spec.confidence, cue)
+
+    def _enumerate(self, cue: Cue) -> list[Reading]:
+        if cue.phrase == "如" and self.text[cue.end:cue.end + 1] in _NOT_EXAMPLE_AFTER_RU:
+            return []
+        members = self.right_group(cue.end, 3)
+        if not members:
+            return []
+        head_gap_ok = False
+        heads = [m for m in self.mentions if m.end <= cue.start]
+        if heads and _SOFT_GAP.match(self.text[heads[-1].end:cue.start].replace(",", "").replace("，", "")):
+            head_gap_ok = True
+        if cue.phrase.startswith(("代表", "典型", "其代表")):
+            head = [heads[-1].concept] if head_gap_ok else self._subject_or_none()
+        elif head_gap_ok:
+            head = [heads[-1].concept]
+        else:
+            if any(c in self.text[:cue.start] for c in ("比较", "对比", "区别")):
+                return [Reading(a, b, R.COMPARED_WITH, 0.6, f"cue:{cue.phrase}")
+                        for a, b in combinations(members, 2)]
+            return []
+        relation = R.IS_A
+        if head and self.kind_of(head[0]) not in CATEGORY_KINDS and cue.phrase.startswith(("代表", "典型", "其代表")):
+            return [Reading(m, head[0], R.USES, cue.spec.confidence - 0.1, f"cue:{cue.phrase}")
+                    for m in members if m != head[0]]
+        return self._pairs(members, head, relation, cue.spec.confidence, cue)
+
+    def _contains(self, cue: Cue) -> list[Reading]:
+        parts = self.right_group(cue.end, 3)
+        if not parts:
+            return []
+        if cue.phrase == "由" and not re.match(r"^[^,，。;；]{0,6}?(组成|构成)", self._after_group(parts, cue.end)):
+            return []
+        whole = self.left_group(cue.start, 4) or self._subject_or_none()
+        relation = cue.spec.relation
+        if (relation is R.PART_OF and cue.phrase != "由" and whole
+                and self.kind_of(whole[0]) in CATEGORY_KINDS - {"architecture"}):
+            relation = R.IS_A
+        return [Reading(p, w, relation, cue.spec.confidence, f"cue:{cue.phrase}")
+                for p in parts for w in whole if p != w]
+
+
+def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+
+
+def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: str | None,
+                  previous: list[str], kind_of: KindOf) -> list[Reading]:
+    """All typed relations the cue rules read from one sentence.
+
+    >>> from ingest.cues import CUES
+    >>> ms = [Mention("bert", 0, 4), Mention("wordpiece", 7, 16)]
+    >>> [(r.source, r.type.value, r.target) for r in read_sentence(
+    ...     "BERT 用 WordPiece", ms, [Cue("用", CUES["用"], 5, 6)], None, [], lambda c: None)]
+    [('bert', 'USES', 'wordpiece')]
+    """
+    return SentenceReader(text, mentions, subject, previous, kind_of).read(cues)
+
+
+def cooccurring_pairs(mentions: list[Mention], limit: int = 8) -> list[tuple[str, str]]:
+    """Unordered concept pairs sharing a sentence (untyped RELATED_TO); crowded sentences give none."""
+    concepts = sorted(_unique(m.concept for m in mentions))
+    if len(concepts) > limit:
+        return []
+    return list(combinations(concepts, 2))
