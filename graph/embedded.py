@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import filelock
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from graph.errors import StoreCorrupt, StoreLocked
 from graph.merge import merge_graphs
@@ -21,8 +21,8 @@ class StoreFile(Model):
     """What is on disk: every document's own graph, and the merged graph so reads need no re-merge."""
 
     version: int = FORMAT_VERSION
-    documents: dict[str, DocumentGraph] = {}
-    graph: KnowledgeGraph = KnowledgeGraph()
+    documents: dict[str, DocumentGraph] = Field(default_factory=dict)
+    graph: KnowledgeGraph = Field(default_factory=KnowledgeGraph)
 
 
 class EmbeddedStore:

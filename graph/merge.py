@@ -15,7 +15,7 @@ _COMPATIBLE_KINDS = [
     frozenset({"model", "architecture"}),
 ]
 _CAMEL_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_GENERIC_HEADS = frozenset(concept_key(w) for w in "模型 算法 学习 机制 函数 损失 网络 优化 训练 model loss".split())
+_GENERIC_HEADS = frozenset(concept_key(w) for w in ["模型", "算法", "学习", "机制", "函数", "损失", "网络", "优化", "训练", "model", "loss"])
 
 
 class _UnionFind:
@@ -67,7 +67,7 @@ def _group_concepts(graphs: list[DocumentGraph]) -> dict[str, str]:
     for concept_id in by_id:
         members[groups.find(concept_id)].append(concept_id)
     mapping: dict[str, str] = {}
-    for root, ids in members.items():
+    for ids in members.values():
         lexicon_ids = [cid for cid in ids if cid in lexicon_root.values() and any(_is_lexicon(c) for c in by_id[cid])]
         chosen = sorted(lexicon_ids)[0] if lexicon_ids else max(
             ids, key=lambda cid: (sum(c.mentions for c in by_id[cid]), -len(cid), cid))
@@ -159,7 +159,7 @@ def _head_candidates(label: str) -> list[tuple[str, RelationType, str]]:
         found.append((" ".join(words[start:]), RelationType.VARIANT_OF, "name:head"))
         for end in range(start + 1, len(words)):
             found.append((" ".join(words[start:end]), RelationType.USES, "name:modifier"))
-    stem = re.match(r"^(.{3,}?)(?:-?\d+(?:\.\d+)?|[a-z])$", label.strip())
+    stem = re.match(r"^(.{3,}?)(?:-?\d+(?:\.\d+)?|[A-Za-z])$", label.strip())
     if stem and " " not in label:
         found.append((normalize_text(stem.group(1)), RelationType.VARIANT_OF, "name:stem"))
     camel = _CAMEL_SPLIT.split(label.strip())
@@ -189,7 +189,7 @@ def name_relations(concepts: list[Concept]) -> list[Relation]:
             for candidate, relation_type, rule in _head_candidates(label):
                 key = concept_key(candidate)
                 other = by_key.get(key)
-                if (other is None or other.id == concept.id or len(key) < 3 and not re.search(r"[\u3400-\u9fff]", key)
+                if (other is None or other.id == concept.id or (len(key) < 3 and not re.search(r"[\u3400-\u9fff]", key))
                         or key in _GENERIC_HEADS or not _kinds_compatible(concept.kind, other.kind)):
                     continue
                 if relation_type not in best or len(key) > best[relation_type][0]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from spacy.language import Language
@@ -12,18 +11,15 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.cues import CUES
+from ingest.terms import is_acronym
 
 CONCEPTS_KEY = "concepts"
 TERMS_KEY = "terms"
 CUES_KEY = "cues"
 
-# Acronym- or CamelCase-shaped tokens: GQA, LoRA, vLLM, AdamW, GPT-3, FP16 (two capitals at least).
-_TERM_SHAPE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 # Shapes that are acronyms but not study topics in these notes.
 NON_CONCEPT_TERMS = frozenset(
-    "GPU CPU TPU NPU API ID IDS OK URL HTTP HTTPS JSON YAML PDF HTML CSS SQL IO QA FAQ TODO PS NB AI ML DL NLP CV "
-    "TB GB MB KB FLOPS FLOPs QPS TPS SLA KPI PPT PR CI CD AB ETL SDK IDE OS VS CN EN US UK USA GPT4 LLMs QKV "
-    "MLOps TFLOPs CPUs GPUs IDs APIs".split()
+    ["GPU", "CPU", "TPU", "NPU", "API", "ID", "IDS", "OK", "URL", "HTTP", "HTTPS", "JSON", "YAML", "PDF", "HTML", "CSS", "SQL", "IO", "QA", "FAQ", "TODO", "PS", "NB", "AI", "ML", "DL", "NLP", "CV", "TB", "GB", "MB", "KB", "FLOPS", "FLOPs", "QPS", "TPS", "SLA", "KPI", "PPT", "PR", "CI", "CD", "AB", "ETL", "SDK", "IDE", "OS", "VS", "CN", "EN", "US", "UK", "USA", "GPT4", "LLMs", "QKV", "MLOps", "TFLOPs", "CPUs", "GPUs", "IDs", "APIs"]
 )
 
 
@@ -53,7 +49,7 @@ class TermSpotter:
         terms = [
             Span(doc, token.i, token.i + 1, label="TERM")
             for token in doc
-            if token.i not in covered and len(token.text) <= 24 and _TERM_SHAPE.match(token.text)
+            if token.i not in covered and len(token.text) <= 24 and is_acronym(token.text)
             and token.text not in NON_CONCEPT_TERMS
         ]
         doc.spans[self.spans_key] = terms

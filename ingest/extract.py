@@ -135,6 +135,7 @@ class DocumentExtractor:
                 for a, b in cooccurring_pairs(mentions):
                     self._add(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), block,
                               sentence.start_char, text)
+                self._note_examples(mentions, text, block, sentence.start_char)
                 self._maybe_define(mentions[0], text, block, sentence.start_char)
                 previous = list(dict.fromkeys(m.concept for m in mentions))[-3:]
 
@@ -143,11 +144,16 @@ class DocumentExtractor:
         return [Mention(m.concept, m.start - sentence.start_char, m.end - sentence.start_char)
                 for m in mentions if sentence.start_char <= m.start and m.end <= sentence.end_char]
 
+    def _note_examples(self, mentions: list[Mention], text: str, block: Block, offset: int) -> None:
+        """Keep the first sentence naming each concept: evidence for what its name alone says."""
+        for mention in mentions:
+            tally = self.concepts[mention.concept]
+            if tally.example is None:
+                tally.example = Evidence(document=self.source.id, line=block.line_of(offset),
+                                         section=block.heading, text=text.strip()[:_DEFINITION_CHARS], rule="mention")
+
     def _maybe_define(self, first: Mention, text: str, block: Block, offset: int) -> None:
         tally = self.concepts[first.concept]
-        if tally.example is None:
-            tally.example = Evidence(document=self.source.id, line=block.line_of(offset), section=block.heading,
-                                     text=text.strip()[:_DEFINITION_CHARS], rule="mention")
         lead = text[:first.start].strip().lstrip("-*·●•0123456789.、)） ")
         if tally.definition is None and not lead and _DEFINING_AFTER.match(text[first.end:]) and len(text) > 12:
             tally.definition = text.strip()[:_DEFINITION_CHARS]

@@ -158,9 +158,7 @@ class _Builder:
         else:
             parent = None if kind == "heading" or _is_lead(text, bold) else self.last_lead
         block = Block(kind, line, text, section_id, heading, bold, len(self.item_stack), parent, level=level)
-        if kind == "paragraph" and not self.item_stack:
-            block.is_lead = _is_lead(text, bold)
-        elif kind == "item":
+        if (kind == "paragraph" and not self.item_stack) or kind == "item":
             block.is_lead = _is_lead(text, bold)
         self.blocks.append(block)
         if block.is_lead and not self.item_stack:
@@ -195,7 +193,7 @@ def parse_markdown(doc_id: str, text: str) -> ParsedDocument:
             builder.table_count += 1
             builder.table_header = []
         elif token.type == "tr_close":
-            _finish_row(builder, tokens[index - 2].type == "th_close")
+            _finish_row(builder, tokens[index - 1].type == "th_close")
         elif token.type == "inline":
             plain, bold = _inline_text(token)
             if tokens[index - 1].type in ("th_open", "td_open"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 from spacy.language import Language
 
-import ingest.components  # noqa: F401  (registers the studygraph.* factories)
+import ingest.components
 import ingest.tokenizer  # noqa: F401  (registers studygraph.mixed_tokenizer.v1)
 from graph.normalize import concept_key
 from ingest.lexicon import ConceptIndex

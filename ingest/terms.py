@@ -10,11 +10,7 @@ _FORMULA = re.compile(r"[=+×*^/\\$<>{}\[\]|~…%@!?？！，,。:：;；\"“�
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 
 GENERIC_WORDS = frozenset(
-    "优点 缺点 优势 劣势 原理 问题 面试 答案 标准答案 特点 总结 注意 方法 定义 作用 场景 示例 例子 应用 实现 核心 关键 "
-    "思路 步骤 流程 公式 代码 结论 目的 意义 背景 难度 岗位 标签 公司 模型 算法 数据 训练 推理 参数 任务 效果 性能 "
-    "方案 策略 技术 框架 系统 机制 函数 损失 网络 学习 优化 改进 区别 对比 比较 介绍 解释 说明 分析 理解 影响 原因 "
-    "优化器 门控机制 代表模型 使用模型 架构 编码 模型架构 开源模型 激活函数 损失函数 梯度 归一化 深度学习 解决方案 适用场景 核心思想 核心特点 面试技巧 加分项 面试加分点 实际应用 实践 评估 指标 目标 输入 输出 "
-    "model models algorithm method methods data training inference loss function the a an this that".split()
+    ["优点", "缺点", "优势", "劣势", "原理", "问题", "面试", "答案", "标准答案", "特点", "总结", "注意", "方法", "定义", "作用", "场景", "示例", "例子", "应用", "实现", "核心", "关键", "思路", "步骤", "流程", "公式", "代码", "结论", "目的", "意义", "背景", "难度", "岗位", "标签", "公司", "模型", "算法", "数据", "训练", "推理", "参数", "任务", "效果", "性能", "方案", "策略", "技术", "框架", "系统", "机制", "函数", "损失", "网络", "学习", "优化", "改进", "区别", "对比", "比较", "介绍", "解释", "说明", "分析", "理解", "影响", "原因", "优化器", "门控机制", "代表模型", "使用模型", "架构", "编码", "模型架构", "开源模型", "激活函数", "损失函数", "梯度", "归一化", "深度学习", "解决方案", "适用场景", "核心思想", "核心特点", "面试技巧", "加分项", "面试加分点", "实际应用", "实践", "评估", "指标", "目标", "输入", "输出", "model", "models", "algorithm", "method", "methods", "data", "training", "inference", "loss", "function", "the", "a", "an", "this", "that"]
 )
 GENERIC_PREFIXES = ("常见", "主流", "传统", "前沿", "不同", "各种", "多种", "这种", "该", "其他", "如何", "什么", "为什么",
                     "一些", "一种", "一个", "引入", "使用", "采用", "通过", "所有", "每个", "常用", "典型", "基本", "简单", "高效", "新的", "现代")
@@ -24,10 +20,7 @@ TERM_HEADS = (
     "散度", "梯度", "衰减", "退火", "裁剪", "拟合", "森林", "回归", "聚类", "增强", "预热", "插值", "外推", "机制",
 )
 TECH_HEADS = frozenset(
-    "attention encoding embedding learning loss sampling search tuning normalization optimization model network "
-    "decoding quantization scaling regularization distillation pruning initialization parallelism cache "
-    "transformer encoder decoder tokenizer tokenization interpolation gradient descent descent regression "
-    "forest tree boosting bagging clustering alignment feedback policy optimizer laws law".split()
+    ["attention", "encoding", "embedding", "learning", "loss", "sampling", "search", "tuning", "normalization", "optimization", "model", "network", "decoding", "quantization", "scaling", "regularization", "distillation", "pruning", "initialization", "parallelism", "cache", "transformer", "encoder", "decoder", "tokenizer", "tokenization", "interpolation", "gradient", "descent", "descent", "regression", "forest", "tree", "boosting", "bagging", "clustering", "alignment", "feedback", "policy", "optimizer", "laws", "law"]
 )
 
 
@@ -36,8 +29,12 @@ def has_cjk(text: str) -> bool:
 
 
 def is_acronym(text: str) -> bool:
-    """GQA, LoRA, vLLM, GPT-3: at least two capitals in one word."""
-    return bool(_ACRONYM.match(text))
+    """GQA, LoRA, vLLM, GPT-3, ZeRO-3: two capitals in the first part of one word ('Multi-Head' is no acronym).
+
+    >>> [is_acronym(t) for t in ["GQA", "LoRA", "vLLM", "LLaMA-2", "Evil-Attention", "Transformer"]]
+    [True, True, True, True, False, False]
+    """
+    return bool(_ACRONYM.match(text)) and sum(ch.isupper() for ch in text.split("-")[0]) >= 2
 
 
 def is_plausible_term(text: str) -> bool:

@@ -1,0 +1,64 @@
+"""Merging document graphs and the embedded store: identity, replacement, removal, atomic files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.embedded import EmbeddedStore
+from graph.errors import StoreCorrupt
+from graph.merge import merge_graphs
+from graph.models import RelationType as R
+from ingest.pipeline import extract_graphs
+from ingest.reader import SourceFile
+
+
+def _source(doc_id: str, text: str) -> SourceFile:
+    return SourceFile(doc_id, Path(doc_id), text, "utf-8", str(hash(text)))
+
+
+def _typed(graph) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return {(r.source, r.type.value, r.target) for r in graph.relations if r.type is not R.RELATED_TO}
+
+
+def test_bracket_aliases_join_mentions_across_documents() -> None:
+    graphs = extract_graphs([_source("a.md", "## 奇异注意力（Weird Attention）\n\n奇异注意力很快。"),
+                             _source("b.md", "Weird Attention 使用 RoPE。")])
+    graph = merge_graphs(graphs)
+    weird = [c for c in graph.concepts if "Weird Attention" in (c.name, *c.aliases)]
+    assert len(weird) == 1 and weird[0].mentions >= 3
+    assert (weird[0].id, "USES", "rope") in _typed(graph)
+
+
+def test_compound_names_state_their_head() -> None:
+    graph = merge_graphs(extract_graphs([_source("a.md", "QLoRA 和 Byte-Level BPE 以及 AdamW、ZeRO-3。\n\nLoRA、BPE、Adam、ZeRO。")]))
+    assert {("qlora", "EXTENDS", "lora"), ("byte-level-bpe", "VARIANT_OF", "bpe"),
+            ("adamw", "VARIANT_OF", "adam"), ("zero-3", "VARIANT_OF", "zero")} <= _typed(graph)
+    assert all(r.evidence and r.evidence[0].text for r in graph.relations)
+
+
+def test_store_replaces_and_removes_documents(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path)
+    store.replace_documents(extract_graphs([_source("a.md", "DPO 取代了 PPO。"), _source("b.md", "GQA 是 MHA 的变体。")]))
+    assert {("dpo", "REPLACES", "ppo"), ("grouped-query-attention", "VARIANT_OF", "multi-head-attention")} <= _typed(store.graph())
+    store.replace_documents(extract_graphs([_source("a.md", "DPO 基于 RLHF。")]))
+    assert ("dpo", "REPLACES", "ppo") not in _typed(store.graph())
+    assert ("dpo", "USES", "rlhf") in _typed(store.graph())
+    store.replace_documents([], removed=["b.md"])
+    assert "grouped-query-attention" not in {c.id for c in store.graph().concepts}
+    reopened = EmbeddedStore(tmp_path)
+    assert reopened.graph() == store.graph()
+
+
+def test_corrupt_store_file_gives_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "graph.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreCorrupt, match="ingest the notes again"):
+        EmbeddedStore(tmp_path).graph()
+
+
+def test_every_relation_has_evidence_with_document_line_section_and_sentence() -> None:
+    graph = merge_graphs(extract_graphs([_source("a.md", "# 标题\n\n## RoPE\n\nLLaMA 采用 RoPE。\n")]))
+    relation = next(r for r in graph.relations if r.type is R.USES)
+    evidence = relation.evidence[0]
+    assert (evidence.document, evidence.line, evidence.section, evidence.text) == ("a.md", 5, "RoPE", "LLaMA 采用 RoPE。")

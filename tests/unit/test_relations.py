@@ -1,0 +1,63 @@
+"""Relation rules on small sentences: which concept is on which side of the cue."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.models import RelationType as R
+from ingest.extract import DocumentExtractor
+from ingest.lexicon import ConceptIndex, load_lexicon
+from ingest.markdown import parse_markdown
+from ingest.nlp import build_nlp
+from ingest.reader import SourceFile
+
+
+@pytest.fixture(scope="module")
+def extract():  # type: ignore[no-untyped-def]
+    index = ConceptIndex(load_lexicon())
+    nlp = build_nlp(index)
+
+    def run(text: str) -> set[tuple[str, str, str]]:
+        source = SourceFile("t.md", __import__("pathlib").Path("t.md"), text, "utf-8", "0")
+        graph = DocumentExtractor(source, parse_markdown("t.md", text), index).run(nlp)
+        return {(r.source, r.type.value, r.target) for r in graph.relations if r.type is not R.RELATED_TO}
+
+    return run
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("LLaMA 和 Qwen 都采用 RoPE。", {("llama", "USES", "rope"), ("qwen", "USES", "rope")}),
+    ("GQA 是 MHA 的变体。", {("grouped-query-attention", "VARIANT_OF", "multi-head-attention")}),
+    ("DPO 取代了 PPO。", {("dpo", "REPLACES", "ppo")}),
+    ("Dropout 可以防止过拟合。", {("dropout", "SOLVES", "overfitting")}),
+    ("RoPE 是一种相对位置编码。", {("rope", "IS_A", "relative-position-encoding")}),
+    ("RLHF 由 SFT、奖励模型和 PPO 组成。", {("sft", "PART_OF", "rlhf"), ("reward-model", "PART_OF", "rlhf"),
+                                          ("ppo", "PART_OF", "rlhf")}),
+    ("## BPE vs WordPiece", {("bpe", "COMPARED_WITH", "wordpiece")}),
+    ("Alibi 位置编码主要是 Bloom 模型采用。", {("bloom", "USES", "alibi")}),
+    ("BERT uses WordPiece instead of BPE.", {("bert", "USES", "wordpiece"), ("wordpiece", "REPLACES", "bpe")}),
+])
+def test_cue_rules(extract, text: str, expected: set[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    assert expected <= extract(text)
+
+
+def test_elided_subject_comes_from_the_lead_line(extract) -> None:  # type: ignore[no-untyped-def]
+    found = extract("·ROPE（旋转位置编码）\n\n通过复数形式来改进三角函数绝对位置编码。\n")
+    assert ("rope", "EXTENDS", "sinusoidal-position-encoding") in found
+
+
+def test_pronoun_refers_back_to_the_previous_question(extract) -> None:  # type: ignore[no-untyped-def]
+    found = extract("#### Q11:GSPO和DAPO有听说过吗？他们和GRPO有什么区别？\n")
+    assert {("grpo", "COMPARED_WITH", "gspo"), ("dapo", "COMPARED_WITH", "grpo")} <= found
+
+
+def test_attribute_lines_and_tables_under_a_subject(extract) -> None:  # type: ignore[no-untyped-def]
+    found = extract("**1. Encoder-Only (编码器架构)**\n- **代表模型**:BERT、RoBERTa\n\n"
+                    "| 类型 | 速度 | 代表模型 |\n|---|---|---|\n| **MQA** | 快 | PaLM |\n| **GQA** | 中 | Mistral |\n")
+    assert ("bert", "IS_A", "encoder-only") in found
+    assert ("palm", "USES", "multi-query-attention") in found
+    assert ("grouped-query-attention", "COMPARED_WITH", "multi-query-attention") in found
+
+
+def test_code_blocks_give_no_relations(extract) -> None:  # type: ignore[no-untyped-def]
+    assert extract("```\nGQA 是 MHA 的变体\n```\n") == set()
