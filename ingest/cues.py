@@ -26,12 +26,12 @@ class CueSpec:
     max_gap: int = 6
 
 
-def _cues(relation: R, pattern: str, confidence: float, phrases: str, max_gap: int = 6) -> dict[str, CueSpec]:
+def _cues(relation: R, pattern: str, confidence: float, phrases: str = "", max_gap: int = 6) -> dict[str, CueSpec]:
     return {phrase: CueSpec(relation, pattern, confidence, max_gap) for phrase in phrases.split("|")}
 
 
 CUES: dict[str, CueSpec] = {
-    **_cues(R.USES, "infix", 0.7, "采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|引入|引入了|依靠|基于|基于的是|"
+    **_cues(R.USES, "infix", 0.7, max_gap=8, phrases="采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|引入|引入了|依靠|基于|基于的是|"
             "uses|use|used|using|adopts|adopted|employs|leverages|relies on|built with"),
     **_cues(R.USES, "infix", 0.6, "用", max_gap=1),
     **_cues(R.EXTENDS, "infix", 0.75, "改进|改进了|扩展|扩展了|拓展|拓展了|改良|优化了|增强了|"
@@ -39,6 +39,7 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.EXTENDS, "postfix", 0.75, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广"),
     **_cues(R.REPLACES, "infix", 0.75, "替代|代替|取代|替换|替换了|取代了|replaces|replaced|instead of|supersedes"),
     **_cues(R.REPLACES, "postfix", 0.65, "的替代|的替代方案|的替代品"),
+    **_cues(R.REPLACES, "alternative", 0.6, "替代方案|替代算法|替代方法|alternatives|alternative to"),
     **_cues(R.SOLVES, "infix", 0.7, "解决|解决了|防止|缓解|缓解了|避免|克服|抑制|减轻|应对|"
             "solves|solve|prevents|prevent|mitigates|alleviates|addresses|avoids|tackles|fixes|reduces"),
     **_cues(R.REQUIRES, "infix", 0.6, "依赖|依赖于|需要先|前提是|建立在|requires|require|depends on|needs"),
@@ -64,7 +65,7 @@ CUES: dict[str, CueSpec] = {
 # compare rule checks, so it is kept out of the cue matcher and handled as a coordinator.
 CUES.pop("和")
 
-COORDINATORS = frozenset("和与及、,，/或跟以及&") | {"and", "or", "以及", "还有", "vs", "VS"}
+COORDINATORS = frozenset("和与及、,，/或跟以及&→+") | {"and", "or", "以及", "还有", "vs", "VS"}
 
 # Attribute lines ("**代表模型**: BERT、GPT") under a subject: label -> (relation, direction).
 # direction "value->subject" means each value concept relates to the subject; "subject->value" the reverse.

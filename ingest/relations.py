@@ -58,15 +58,24 @@ class SentenceReader:
         self.subject = subject
         self.previous = previous
         self.kind_of = kind_of
+        self.head = self._labelled_head()
+
+    def _labelled_head(self) -> str | None:
+        """In '**SentencePiece**: BPE的改进版' the line's own label is what the rest talks about."""
+        if not self.mentions:
+            return None
+        first = self.mentions[0]
+        lead = self.text[:first.start].strip().lstrip("-*·●•0123456789.、)） ")
+        return first.concept if not lead and re.match(r"^[*_\s]*[:：]", self.text[first.end:]) else None
 
     # ---- groups of coordinated concepts on each side of a cue ----
     def _is_coordination(self, gap: str) -> bool:
         stripped = gap.strip().strip("()（）*")
-        return stripped == "" or stripped in COORDINATORS or all(ch in "和与及、,/或跟&()（） " for ch in stripped)
+        return stripped == "" or stripped in COORDINATORS or all(ch in "和与及、,/或跟&→+()（） " for ch in stripped)
 
     def _pronoun_before(self, position: int) -> list[str]:
         """Concepts a pronoun just before `position` stands for (this sentence first, then the previous one)."""
-        head = self.text[:position].rstrip()
+        head = self.text[:position].rstrip().rstrip("和与及跟、").rstrip()
         for pronoun in PRONOUNS:
             if head.lower().endswith(pronoun):
                 earlier = [m for m in self.mentions if m.end <= len(head) - len(pronoun)]
@@ -116,9 +125,11 @@ class SentenceReader:
         tail = self.text[position:].lstrip()
         for pronoun in PRONOUNS:
             if tail.lower().startswith(pronoun):
-                referents = list(self.previous) or self._subject_or_none()
-                rest = position + (len(self.text[position:]) - len(tail)) + len(pronoun)
-                return _unique([*referents, *self.right_group(rest, 2)])
+                start = position + (len(self.text[position:]) - len(tail))
+                earlier = [m for m in self.mentions if m.end <= start]
+                referents = self._group_ending_at(earlier) if earlier else (
+                    list(self.previous) or self._subject_or_none())
+                return _unique([*referents, *self.right_group(start + len(pronoun), 4)])
         if not after:
             return []
         gap = self.text[position:after[0].start]
@@ -133,11 +144,29 @@ class SentenceReader:
 
     # ---- rules ----
     def read(self, cues: list[Cue]) -> list[Reading]:
-        readings: list[Reading] = []
+        readings: list[Reading] = self._from_to(cues)
         for cue in cues:
             rule = getattr(self, f"_{cue.spec.pattern}")
             readings.extend(rule(cue))
         return [r for r in readings if r.source != r.target]
+
+    def _from_to(self, cues: list[Cue]) -> list[Reading]:
+        """'从 SGD 到 Adam 做了哪些改进': the later one improves on the earlier one."""
+        match = re.search(r"从\s*(\S+?)\s*到\s*(\S+?)\s*(?:做了|有|的)?.{0,6}(改进|演进|发展|进化)", self.text)
+        if not match:
+            return []
+        before = [m for m in self.mentions if match.start(1) <= m.start < match.end(1)]
+        after = [m for m in self.mentions if match.start(2) <= m.start < match.end(2)]
+        if not before or not after:
+            return []
+        return [Reading(after[0].concept, before[0].concept, R.EXTENDS, 0.65, "cue:从…到…改进")]
+
+    def _alternative(self, cue: Cue) -> list[Reading]:
+        """'RLHF 很复杂。出现了一些替代方案，例如 DPO': DPO replaces RLHF."""
+        members = self.right_group(cue.end, 8, cross_clause=True)
+        earlier = [m for m in self.mentions if m.end <= cue.start]
+        replaced = self._group_ending_at(earlier) if earlier else list(self.previous)
+        return self._pairs(members, [r for r in replaced if r not in members], R.REPLACES, cue.spec.confidence, cue)
 
     def _pairs(self, sources: list[str], targets: list[str], relation: R, confidence: float,
                cue: Cue) -> list[Reading]:
@@ -145,6 +174,8 @@ class SentenceReader:
         return [Reading(s, t, relation, confidence, rule) for s in sources for t in targets if s != t]
 
     def _subject_or_none(self) -> list[str]:
+        if self.head:
+            return [self.head]
         return [self.subject] if self.subject else []
 
     def _infix(self, cue: Cue) -> list[Reading]:

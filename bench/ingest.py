@@ -1,0 +1,92 @@
+"""Ingest benchmark: cold start on ../shared/seeds (whole process) and steady-state chars/s on a generated corpus.
+
+Run: .venv/bin/python bench/ingest.py [--mb 10] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLES = ROOT / "examples" / "notes"
+
+
+def cold_start_seconds(runs: int) -> list[float]:
+    """Whole `studygraph ingest ../shared/seeds` processes into fresh stores."""
+    cli = ROOT / ".venv" / "bin" / "studygraph"
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as store:
+            env = {**os.environ, "STUDYGRAPH_DATA_DIR": store}
+            start = time.perf_counter()
+            subprocess.run([str(cli), "ingest", "-q", str(SEEDS)], env=env, check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def generated_corpus(target_bytes: int, seed: int = 42) -> list[str]:
+    """Documents recombined from sections of the example notes, with a fixed seed."""
+    sections = []
+    for path in sorted(EXAMPLES.glob("*.md")):
+        sections += [part for part in re.split(r"\n(?=## )", path.read_text(encoding="utf-8")) if part.strip()]
+    rng = random.Random(seed)
+    documents, size = [], 0
+    while size < target_bytes:
+        parts = [f"# 合集 {len(documents)}"] + [rng.choice(sections) for _ in range(200)]
+        text = "\n\n".join(parts)
+        documents.append(text)
+        size += len(text.encode("utf-8"))
+    return documents
+
+
+def steady_state(documents: list[str]) -> tuple[float, int]:
+    """Characters per second of extraction in this process, after a warm-up document."""
+    from ingest.pipeline import extract_graphs
+    from ingest.reader import SourceFile
+
+    sources = [SourceFile(f"gen{i}.md", Path(f"gen{i}.md"), text, "utf-8", str(i)) for i, text in enumerate(documents)]
+    extract_graphs(sources[:1])
+    start = time.perf_counter()
+    extract_graphs(sources[1:])
+    elapsed = time.perf_counter() - start
+    return sum(len(s.text) for s in sources[1:]) / elapsed, sum(len(s.text) for s in sources[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mb", type=float, default=10.0)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    rows = []
+    if SEEDS.is_dir():
+        times = cold_start_seconds(args.runs)
+        rows.append(("cold start, seeds (whole process)", f"median {statistics.median(times):.2f} s", "< 3 s"))
+    else:
+        rows.append(("cold start, seeds", f"skipped: {SEEDS} not found", "< 3 s"))
+    documents = generated_corpus(int(args.mb * 1_048_576))
+    rate, chars = steady_state(documents)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows.append((f"steady state, {chars / 1e6:.1f} M chars generated", f"{rate:,.0f} chars/s", ">= 300,000 chars/s"))
+    rows.append(("peak memory (this process)", f"{peak_mb:,.0f} MB", "reported"))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'result':<28}  floor")
+    for name, value, floor in rows:
+        print(f"{name:<{width}}  {value:<28}  {floor}")
+
+
+if __name__ == "__main__":
+    main()
