@@ -119,10 +119,10 @@ class DocumentExtractor:
             source, target = target, source
         self.relations[(source, target, reading.type)].append((reading.confidence, evidence))
 
-    def _read_sentences(self, doc: Doc, block: Block, subject: str | None) -> None:
+    def _read_sentences(self, doc: Doc, block: Block, block_mentions: list[Mention], subject: str | None) -> None:
         previous: list[str] = []
         for sentence in doc.sents:
-            mentions = self.block_mentions_for(doc, sentence)
+            mentions = _in_sentence(block_mentions, sentence)
             text = block.text[sentence.start_char:sentence.end_char]
             cues = [
                 Cue(span.label_, CUES[span.label_], span.start_char - sentence.start_char,
@@ -138,11 +138,6 @@ class DocumentExtractor:
                 self._note_examples(mentions, text, block, sentence.start_char)
                 self._maybe_define(mentions[0], text, block, sentence.start_char)
                 previous = list(dict.fromkeys(m.concept for m in mentions))[-3:]
-
-    def block_mentions_for(self, doc: Doc, sentence: Span) -> list[Mention]:
-        mentions = self.block_mentions[id(doc)]
-        return [Mention(m.concept, m.start - sentence.start_char, m.end - sentence.start_char)
-                for m in mentions if sentence.start_char <= m.start and m.end <= sentence.end_char]
 
     def _note_examples(self, mentions: list[Mention], text: str, block: Block, offset: int) -> None:
         """Keep the first sentence naming each concept: evidence for what its name alone says."""
@@ -197,7 +192,6 @@ class DocumentExtractor:
         for index, doc in zip(indexes, docs, strict=True):
             block = blocks[index]
             mentions = self._mentions(doc, block)
-            self.block_mentions[id(doc)] = mentions
             self.block_mentions[index] = mentions
             main = self._main_concept(block.text, mentions)
             if main and (block.kind == "heading" or block.is_lead or block.kind == "item"):
@@ -210,11 +204,10 @@ class DocumentExtractor:
                 continue
             if block.kind == "table_row":
                 table_rows[block.table or 0].append((block, _cell_mentions(block, mentions)))
-            self._read_sentences(doc, block, subject)
+            self._read_sentences(doc, block, mentions, subject)
             self._read_structure(index, block, doc, mentions, subject)
             if index in self.parsed.question_blocks:
                 self._read_question(index, block, mentions)
-            del self.block_mentions[id(doc)]
         self._read_tables(table_rows, headers)
         return self._graph()
 
@@ -259,6 +252,12 @@ def noisy_or(confidences) -> float:  # type: ignore[no-untyped-def]
     for confidence in confidences:
         remaining *= 1.0 - confidence
     return round(min(0.99, 1.0 - remaining), 3)
+
+
+def _in_sentence(mentions: list[Mention], sentence: Span) -> list[Mention]:
+    """Block mentions inside one sentence, with offsets relative to the sentence."""
+    return [Mention(m.concept, m.start - sentence.start_char, m.end - sentence.start_char)
+            for m in mentions if sentence.start_char <= m.start and m.end <= sentence.end_char]
 
 
 def _strip_mentions(text: str, mentions: list[Mention]) -> str:
