@@ -17,7 +17,9 @@ class CueSpec:
 
     pattern: "infix" (A cue B), "postfix" (A 是 B cue: A rel B),
     "compare" (pairs around or before the cue; passive voice is read from 被/由/是 before the user), "enumerate" (head cue members: member IS_A head),
-    "between" (subject 介于 A 和 B 之间), "contains" (A 包括 B: B PART_OF A).
+    "between" (subject 介于 A 和 B 之间), "contains" (A 包括 B: B PART_OF A),
+    "alternative" (A 复杂，替代方案如 B: B REPLACES A), "swap" (将 A 换为 B: B REPLACES A),
+    "within" (PPO 中的 KL 惩罚: a method uses a component named inside it).
     """
 
     relation: R
@@ -34,10 +36,12 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.USES, "infix", 0.7, max_gap=8, phrases="采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|引入|引入了|依靠|基于|基于的是|"
             "uses|use|used|using|adopts|adopted|employs|leverages|relies on|built with"),
     **_cues(R.USES, "infix", 0.6, "用", max_gap=1),
+    **_cues(R.USES, "within", 0.5, "中的|里的", max_gap=1),
     **_cues(R.EXTENDS, "infix", 0.75, "改进|改进了|扩展|扩展了|拓展|拓展了|改良|优化了|增强了|"
             "extends|extended|improves|improves on|improved|builds on|built on|enhances|generalizes"),
     **_cues(R.EXTENDS, "postfix", 0.75, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广"),
     **_cues(R.REPLACES, "infix", 0.75, "替代|代替|取代|替换|替换了|取代了|replaces|replaced|instead of|supersedes"),
+    **_cues(R.REPLACES, "swap", 0.65, "换为|换成|替换为|替换成|改为|改成|replaced with|swapped for", max_gap=4),
     **_cues(R.REPLACES, "postfix", 0.65, "的替代|的替代方案|的替代品"),
     **_cues(R.REPLACES, "alternative", 0.6, "替代方案|替代算法|替代方法|alternatives|alternative to"),
     **_cues(R.SOLVES, "infix", 0.7, "解决|解决了|防止|缓解|缓解了|避免|克服|抑制|减轻|应对|"
@@ -85,6 +89,12 @@ ATTRIBUTE_LABELS: dict[str, tuple[R, str]] = {
 # Kinds whose members are sorts of them (IS_A), as opposed to things that use them (USES).
 CATEGORY_KINDS = frozenset({"architecture", "family", "field", "method"})
 PROBLEM_KIND = "problem"
+# Kinds that are built from parts ("PPO 中的 KL 惩罚"), and kinds that can be such a part.
+COMPOSITE_KINDS = frozenset({"model", "architecture", "algorithm", "method", "technique"})
+# "DeepSpeed ZeRO", "GPTQ 量化": a name written right before another is a user of it or a sort of it.
+TOOL_KINDS = frozenset({"tool", "architecture", "model"})
+SORT_KINDS = frozenset({"algorithm", "technique", "method"})
+COMPONENT_KINDS = frozenset({"mechanism", "technique", "loss", "activation", "concept", "optimizer", "algorithm"})
 
 # Words that refer back to the topic of the surrounding section or the previous clause.
 PRONOUNS = ("它们", "他们", "它", "其", "该方法", "该算法", "该模型", "这种方法", "这两者", "两者", "这三者", "it", "they")

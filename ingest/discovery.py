@@ -14,6 +14,7 @@ _BRACKET = re.compile(r"([^()（）\n]{1,80}?)\s*[(（]\s*([^()（）\n]{1,60}?)
 _TRAILING_ENGLISH = re.compile(r"([A-Za-z][A-Za-z0-9+#.'-]*(?: [A-Za-z0-9][A-Za-z0-9+#.'-]*){0,5})\s*$")
 _TRAILING_CJK = re.compile(r"([\u3400-\u9fff]{2,10})\s*$")
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.、)]|[(（]\d+[)）]|[·●•◆■▪-])\s*")
+_ACRONYM_BESIDE_NAME = re.compile(r"^[\s【\[(（·●•#*_0-9.、]*([A-Z][A-Za-z0-9]{1,7})\s+([^\s(（【\[].{1,30}?)[\s】\])）*_:：]*$")
 _FUNCTION_CHARS = "的是和与或及在对将把被用为了中从到由等即也就都还而并但通过使用采用来比如例如"
 
 
@@ -76,6 +77,27 @@ def bracket_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def acronym_beside_name(text: str, index: ConceptIndex) -> tuple[ConceptEntry, str] | None:
+    """A heading such as '【LR 逻辑回归】': an acronym written next to a known name whose English form it abbreviates.
+
+    >>> from ingest.lexicon import ConceptEntry, ConceptIndex
+    >>> index = ConceptIndex([ConceptEntry("logistic-regression", "logistic regression", ["逻辑回归"], None, [])])
+    >>> entry, alias = acronym_beside_name("## 【LR 逻辑回归】", index)
+    >>> entry.id, alias
+    ('logistic-regression', 'LR')
+    """
+    match = _ACRONYM_BESIDE_NAME.match(text.lstrip("#"))
+    if not match or not is_acronym(match.group(1)):
+        return None
+    acronym, entry = match.group(1), index.find(match.group(2))
+    if entry is None or index.find(acronym) is not None:
+        return None
+    english = [label for label in entry.labels() if not has_cjk(label) and " " in label]
+    if any(_initials_cover(label.split(), acronym) and len(label.split()) == len(acronym) for label in english):
+        return entry, acronym
+    return None
+
+
 def _bold_terms(document: ParsedDocument) -> Iterable[str]:
     for block in document.blocks:
         for run in block.bold:
@@ -100,6 +122,10 @@ def discover_concepts(documents: Iterable[ParsedDocument], index: ConceptIndex) 
         for block in document.blocks:
             for name, alias in bracket_pairs(block.text):
                 _add_pair(index, name, alias)
+            if block.kind == "heading" or block.is_lead:
+                found = acronym_beside_name(block.text, index)
+                if found:
+                    index.add_alias(*found)
         for term in (*_bold_terms(document), *_tag_terms(document)):
             if index.find(term) is None:
                 index.add(ConceptEntry(slugify(term), term, [], None, ["discovered"]))

@@ -18,8 +18,14 @@ from ingest.markdown import Block, ParsedDocument, is_metadata
 from ingest.reader import SourceFile
 from ingest.relations import Cue, Mention, Reading, cooccurring_pairs, read_sentence
 from ingest.structure import (
+    answer_list_relations,
     attribute_relations,
     list_item_relation,
+    member_label,
+    member_relation,
+    solution_label,
+    solution_relation,
+    solved_problem,
     table_cell_relations,
     table_comparisons,
     tag_relations,
@@ -55,6 +61,8 @@ class DocumentExtractor:
         self.block_main: dict[int, str] = {}
         self.block_mentions: dict[int, list[Mention]] = {}
         self.section_main: dict[str, str] = {}
+        self.section_problem: dict[str, str] = {}
+        self.open_problem: str | None = None
         self.section_parent = {s.id: s.parent for s in parsed.sections}
 
     def kind_of(self, concept_id: str) -> str | None:
@@ -167,6 +175,42 @@ class DocumentExtractor:
             named = bool(parent_mentions) and len(_strip_mentions(parent_block.text, parent_mentions)) <= 12
             for reading in list_item_relation(text, mentions, parent_main, named, self.kind_of):
                 self._add(reading, block, 0, block.text)
+            if parent_main is None and member_label(parent_block.text):
+                topic = self._subject(block.parent, parent_block)
+                for reading in member_relation(text, mentions, topic, self.kind_of):
+                    self._add(reading, block, 0, block.text)
+        if block.kind == "heading":
+            self.open_problem = None
+        if solution_label(block.text):
+            self.open_problem = subject
+            return
+        problem = self._problem_of(block)
+        if problem:
+            for reading in solution_relation(text, mentions, problem):
+                self._add(reading, block, 0, block.text)
+
+    def _problem_of(self, block: Block) -> str | None:
+        """The problem named by a '解决方案' lead earlier in the section or the nearest '…的解决方案' section."""
+        if self.open_problem:
+            return self.open_problem
+        section: str | None = self.section_parent.get(block.section) if block.kind == "heading" else block.section
+        while section is not None:
+            if section in self.section_problem:
+                return self.section_problem[section]
+            section = self.section_parent.get(section)
+        return None
+
+    def _read_answer(self, previous: int | None, block: Block, mentions: list[Mention]) -> None:
+        """A bare list of concepts right after a question or heading answers it."""
+        if previous is None or block.kind != "paragraph":
+            return
+        asked = self.parsed.blocks[previous]
+        asked_mentions = self.block_mentions.get(previous, [])
+        subject = self._main_concept(asked.text, asked_mentions)
+        if not (previous in self.parsed.question_blocks or asked.kind == "heading" or asked.is_lead):
+            return
+        for reading in answer_list_relations(asked.text, asked_mentions, subject, block.text, mentions):
+            self._add(reading, asked, 0, f"{asked.text.strip()} {block.text.strip()}")
 
     def _read_tables(self, rows: dict[int, list[tuple[Block, list[list[str]]]]],
                      headers: dict[int, Block]) -> None:
@@ -189,6 +233,7 @@ class DocumentExtractor:
         docs = nlp.pipe([blocks[i].text for i in indexes], batch_size=256)
         table_rows: dict[int, list[tuple[Block, list[list[str]]]]] = defaultdict(list)
         headers: dict[int, Block] = {}
+        previous: int | None = None
         for index, doc in zip(indexes, docs, strict=True):
             block = blocks[index]
             mentions = self._mentions(doc, block)
@@ -198,6 +243,9 @@ class DocumentExtractor:
                 self.block_main[index] = main
             if block.kind == "heading" and main:
                 self.section_main[block.section] = main
+                problem = solved_problem(block.text, mentions)
+                if problem:
+                    self.section_problem[block.section] = problem
             subject = self._subject(index, block)
             if block.kind == "table_header":
                 headers[block.table or 0] = block
@@ -206,6 +254,8 @@ class DocumentExtractor:
                 table_rows[block.table or 0].append((block, _cell_mentions(block, mentions)))
             self._read_sentences(doc, block, mentions, subject)
             self._read_structure(index, block, doc, mentions, subject)
+            self._read_answer(previous, block, mentions)
+            previous = index
             if index in self.parsed.question_blocks:
                 self._read_question(index, block, mentions)
         self._read_tables(table_rows, headers)

@@ -5,16 +5,34 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from graph.models import RelationType as R
-from ingest.cues import CATEGORY_KINDS, COORDINATORS, PROBLEM_KIND, PRONOUNS, CueSpec
+from ingest.cues import (
+    CATEGORY_KINDS,
+    COMPONENT_KINDS,
+    COMPOSITE_KINDS,
+    COORDINATORS,
+    PROBLEM_KIND,
+    PRONOUNS,
+    SORT_KINDS,
+    TOOL_KINDS,
+    CueSpec,
+)
 
 _CLAUSE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
 _SOFT_GAP = re.compile(r"^[\s的等们都也还主要中里上之所被已经均则即就是为了在一些种个类*_\"“”'‘’]*$")
 _PASSIVE_BEFORE = re.compile(r"(被|由|是|主要是|主要由|所)\s*$")
 _NOT_EXAMPLE_AFTER_RU = ("何", "果", "下", "此", "同", "今", "实", "是")
 _IMPROVE_AFTER = re.compile(r"^\s*(改进|扩展|拓展|改良|优化)")
+_CLAUSE_END = re.compile(r"^[\s*_]*(是什么|有哪些|有什么|分别是什么|如何|怎么样)?[\s*_]*([,，。;；:：!?！？]|$)")
+_QUESTION_LEAD = re.compile(r"^[\s*_#\-·●•0-9.、:：QqAa]*(为什么要|为什么|为何|如何|怎么|怎样|何时|什么时候|是否|能否)"
+                            r"\s*([\u4e00-\u9fff]{0,6}?)(要|会|需要|都)?\s*$")
+_NEGATED = re.compile(r"(不|没|没有|无需|无须|不再|不必|未|not|n't|never|without)\s*$", re.IGNORECASE)
+_SENTENCE_LEAD = re.compile(r"^[\s*_#\-·●•0-9.、]*$")
+_MEMBER_LIST = re.compile(r"[(（]([^()（）]{2,80})[)）]")
+_MEMBER_SEPARATORS = re.compile(r"^[\s、,，/和与及或]*$")
+_MEMBER_TAIL = re.compile(r"^[\s、,，等etc.]*$")
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,7 @@ class SentenceReader:
     def __init__(self, text: str, mentions: list[Mention], subject: str | None, previous: list[str],
                  kind_of: KindOf) -> None:
         self.text = text
+        self.is_question = text.rstrip().rstrip("*_ ").endswith(("?", "？"))
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.subject = subject
         self.previous = previous
@@ -144,7 +163,7 @@ class SentenceReader:
 
     # ---- rules ----
     def read(self, cues: list[Cue]) -> list[Reading]:
-        readings: list[Reading] = self._from_to(cues)
+        readings: list[Reading] = [*self._from_to(cues), *self._bracketed_members(), *self._compounds()]
         for cue in cues:
             rule = getattr(self, f"_{cue.spec.pattern}")
             readings.extend(rule(cue))
@@ -160,6 +179,47 @@ class SentenceReader:
         if not before or not after:
             return []
         return [Reading(after[0].concept, before[0].concept, R.EXTENDS, 0.65, "cue:从…到…改进")]
+
+    def _bracketed_members(self) -> list[Reading]:
+        """'相对位置编码(ROPE、ALiBi)': a category followed by a bracketed list of two or more members."""
+        readings = []
+        for match in _MEMBER_LIST.finditer(self.text):
+            inside = [m for m in self.mentions if match.start(1) <= m.start and m.end <= match.end(1)]
+            heads = [m for m in self.mentions if m.end <= match.start() and not self.text[m.end:match.start()].strip()]
+            if len(inside) < 2 or not heads:
+                continue
+            gaps = [self.text[a.end:b.start] for a, b in pairwise(inside)]
+            edges = self.text[match.start(1):inside[0].start] + self.text[inside[-1].end:match.end(1)]
+            if not all(_MEMBER_SEPARATORS.match(g) and g.strip() for g in gaps) or not _MEMBER_TAIL.match(edges):
+                continue
+            head = heads[-1].concept
+            readings += [Reading(m.concept, head, R.IS_A, 0.6, "bracketed-members") for m in inside if m.concept != head]
+        return readings
+
+    def _compounds(self) -> list[Reading]:
+        """'DeepSpeed ZeRO', 'GPTQ 量化', 'cosine decay LR schedule': the first name modifies the second."""
+        readings = []
+        for first, second in pairwise(self.mentions):
+            if self.text[first.end:second.start].strip() or first.concept == second.concept:
+                continue
+            modifier, head = self.kind_of(first.concept), self.kind_of(second.concept)
+            if modifier in TOOL_KINDS and head in COMPONENT_KINDS:
+                readings.append(Reading(first.concept, second.concept, R.USES, 0.45, "compound"))
+            elif modifier in SORT_KINDS and head in ("technique", "method"):
+                readings.append(Reading(first.concept, second.concept, R.VARIANT_OF, 0.45, "compound"))
+        return readings
+
+    def _within(self, cue: Cue) -> list[Reading]:
+        """'PPO中的KL散度惩罚项': a method uses the component named inside it (both kinds must fit)."""
+        wholes = [w for w in self.left_group(cue.start, 0) if self.kind_of(w) in COMPOSITE_KINDS]
+        parts = [p for p in self.right_group(cue.end, cue.spec.max_gap) if self.kind_of(p) in COMPONENT_KINDS]
+        return self._pairs(wholes, parts, R.USES, cue.spec.confidence, cue)
+
+    def _swap(self, cue: Cue) -> list[Reading]:
+        """'将 LayerNorm 换为 BatchNorm': the second takes the place of the first."""
+        replaced = self.left_group(cue.start, cue.spec.max_gap)
+        replacing = self.right_group(cue.end, cue.spec.max_gap)
+        return self._pairs(replacing, replaced, R.REPLACES, cue.spec.confidence, cue)
 
     def _alternative(self, cue: Cue) -> list[Reading]:
         """'RLHF 很复杂。出现了一些替代方案，例如 DPO': DPO replaces RLHF."""
@@ -180,6 +240,8 @@ class SentenceReader:
 
     def _infix(self, cue: Cue) -> list[Reading]:
         spec = cue.spec
+        if _NEGATED.search(self.text[:cue.start]):
+            return []
         right = self.right_group(cue.end, spec.max_gap)
         left = self.left_group(cue.start, spec.max_gap)
         relation, confidence = spec.relation, spec.confidence
@@ -191,7 +253,7 @@ class SentenceReader:
         if not right:
             return []
         if not left:
-            if spec.max_gap <= 1:
+            if spec.max_gap <= 1 and not (self.is_question and _QUESTION_LEAD.match(self.text[:cue.start])):
                 return []
             left, confidence = self._subject_or_none(), confidence - 0.15
         if cue.phrase == "基于" and _IMPROVE_AFTER.search(self._after_group(right, cue.end)):
@@ -223,8 +285,15 @@ class SentenceReader:
         left = self.left_group(cue.start, max(cue.spec.max_gap, 4))
         right = self.right_group(cue.end, cue.spec.max_gap if cue.spec.max_gap < 6 else 12,
                                  cross_clause=cue.phrase in ("相比", "相比于", "相较于", "比较", "对比"))
+        if not left and not right and _CLAUSE_END.match(self.text[cue.end:]):
+            # "ViT 和 CNN 在图像特征提取上的优劣对比？": a clause-final cue compares the pair the clause opened with.
+            left = [c for c in self.left_group(cue.start, 16) if c]
+            left = left if len(left) >= 2 else []
         if left and right:
             pairs = [(a, b) for a in left for b in right]
+        elif len(right) == 1 and _SENTENCE_LEAD.match(self.text[:cue.start]) and len(self.mentions) == 1:
+            # "**vs 绝对位置编码**" under the RoPE section: the section's topic is the other side.
+            pairs = [(s, right[0]) for s in self._subject_or_none()]
         else:
             group = left or right
             pairs = list(combinations(group, 2))

@@ -12,6 +12,11 @@ from ingest.relations import KindOf, Mention, Reading
 _LABEL = re.compile(r"^\s*[*_]*\s*([^:：*]{1,16}?)\s*[*_]*\s*[:：]\s*")
 _ITEM_HEAD_END = re.compile(r"^\s*[*_]*\s*([:：(（\-—]|$)")
 MAX_COMPARED_ROWS = 6
+# Labels of a list whose items are kinds of the surrounding topic ("**方法**:" under 模型量化).
+MEMBER_LABELS = frozenset({"方法", "主要方法", "常见方法", "类型", "种类", "分类", "常见类型", "主要类型", "变体", "变种",
+                           "常见变体", "主要变体", "实现方式", "methods", "types", "kinds", "variants"})
+_SOLUTION_HEADING = re.compile(r"的?(解决方案|解决方法|解决办法|应对方法|应对策略|处理方法|缓解方法|解决思路)")
+_ONLY_COORDINATION = re.compile(r"^[\s*_、,，/和与及或以及and&+。.]*$")
 
 
 def attribute_relations(text: str, mentions: list[Mention], subject: str | None, kind_of: KindOf) -> list[Reading]:
@@ -96,3 +101,81 @@ def tag_relations(subject: str | None, tag_concepts: list[str], kind_of: KindOf)
         return []
     return [Reading(subject, tag, R.PART_OF, 0.45, "tags")
             for tag in dict.fromkeys(tag_concepts) if tag != subject and kind_of(tag) in ("family", "field")]
+
+
+def member_label(text: str) -> bool:
+    """A lead such as '**方法**:' that introduces a list of kinds of the topic above it.
+
+    >>> member_label("**方法**:"), member_label("**优点**:")
+    (True, False)
+    """
+    match = _LABEL.match(text)
+    return bool(match) and not text[match.end():].strip() and match.group(1).strip().lower() in MEMBER_LABELS
+
+
+def member_relation(text: str, mentions: list[Mention], topic: str | None, kind_of: KindOf) -> list[Reading]:
+    """An item led by a concept in a '方法:' list under a topic: the item is a variant (or kind) of the topic."""
+    if topic is None or not mentions:
+        return []
+    first = mentions[0]
+    if text[:first.start].strip().strip("*_") or first.concept == topic or not _ITEM_HEAD_END.match(text[first.end:]):
+        return []
+    relation = R.IS_A if kind_of(topic) in CATEGORY_KINDS else R.VARIANT_OF
+    return [Reading(first.concept, topic, relation, 0.55, "list:kinds-of-topic")]
+
+
+def solution_label(text: str) -> bool:
+    """A lead such as '- **解决方案**' whose lines below solve the topic above it.
+
+    >>> solution_label("**解决方案**"), solution_label("**方法**:")
+    (True, False)
+    """
+    match = _SOLUTION_HEADING.search(text)
+    return bool(match) and not re.sub(r"[\s*_:：#\-·●•的]", "", text[:match.start()] + text[match.end():])
+
+
+def solved_problem(heading: str, mentions: list[Mention]) -> str | None:
+    """The problem a '样本不均衡的解决方案' heading announces solutions to."""
+    match = _SOLUTION_HEADING.search(heading)
+    if not match:
+        return None
+    before = [m for m in mentions if m.end <= match.start()]
+    return before[-1].concept if before else None
+
+
+def solution_relation(text: str, mentions: list[Mention], problem: str) -> list[Reading]:
+    """A concept that heads a line ('SMOTE：…') inside a solutions section solves that section's problem."""
+    if not mentions:
+        return []
+    first = mentions[0]
+    lead = text[:first.start].strip().lstrip("#-*·●•0123456789.、)）( ")
+    if lead or first.concept == problem or not re.match(r"^[*_\s]*([:：]|$)", text[first.end:]):
+        return []
+    return [Reading(first.concept, problem, R.SOLVES, 0.5, "section:解决方案")]
+
+
+def answer_list_relations(question: str, question_mentions: list[Mention], subject: str | None,
+                          answer: str, answer_mentions: list[Mention]) -> list[Reading]:
+    """'BERT 的两个训练任务？' answered by a line of concepts only ('MLM 和 NSP'): the label types the relation."""
+    if subject is None or len(answer_mentions) < 1:
+        return []
+    rest, position = [], 0
+    for mention in answer_mentions:
+        rest.append(answer[position:mention.start])
+        position = mention.end
+    rest.append(answer[position:])
+    if not all(_ONLY_COORDINATION.match(part) for part in rest):
+        return []
+    after_subject = question[max(m.end for m in question_mentions if m.concept == subject):]
+    label = next((label for label in sorted(ATTRIBUTE_LABELS, key=len, reverse=True)
+                  if len(label) >= 2 and label in after_subject.lower()), None)
+    if label is None:
+        return []
+    relation, direction = ATTRIBUTE_LABELS[label]
+    readings = []
+    for value in dict.fromkeys(m.concept for m in answer_mentions):
+        if value == subject:
+            continue
+        source, target = (value, subject) if direction == "value->subject" else (subject, value)
+        readings.append(Reading(source, target, relation, 0.6, f"answer:{label}"))
+    return readings

@@ -61,3 +61,40 @@ def test_attribute_lines_and_tables_under_a_subject(extract) -> None:  # type: i
 
 def test_code_blocks_give_no_relations(extract) -> None:  # type: ignore[no-untyped-def]
     assert extract("```\nGQA 是 MHA 的变体\n```\n") == set()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a clause-final comparison cue compares the pair the clause opened with
+    ("### BERT 和 GPT 在文本生成任务上的优劣对比？", {("bert", "COMPARED_WITH", "gpt")}),
+    # a category followed by a bracketed list of its members
+    ("常见的相对位置编码（ALiBi、RoPE）都能外推。", {("alibi", "IS_A", "relative-position-encoding"),
+                                            ("rope", "IS_A", "relative-position-encoding")}),
+    # "vs X" under a section compares X with the section's topic
+    ("## GQA\n\n**vs MHA**:\n\n显存更省。", {("grouped-query-attention", "COMPARED_WITH", "multi-head-attention")}),
+    # "将 A 换为 B": B takes A's place
+    ("实验中将 ReLU 换为 GELU 后收敛更快。", {("gelu", "REPLACES", "relu")}),
+    # "A 中的 B" between a method and a component
+    ("DPO 中的 KL 散度约束来自参考模型。", {("dpo", "USES", "kl-divergence")}),
+    # compounds: a tool's component, a sort of a technique
+    ("我们用 DeepSpeed ZeRO 训练，再做 GPTQ 量化。", {("deepspeed", "USES", "zero"), ("gptq", "VARIANT_OF", "quantization")}),
+    # a question that leaves its subject to the section heading
+    ("## Adam\n\n### 为什么要用 warmup？", {("adam", "USES", "warmup")}),
+    # a '方法' list under a topic lists its variants
+    ("**模型量化**\n- **方法**:\n  - **GPTQ**: 逐层量化\n  - **AWQ**: 保护重要权重\n",
+     {("gptq", "VARIANT_OF", "quantization"), ("awq", "VARIANT_OF", "quantization")}),
+    # a bare line of concepts answers a question about the subject's training tasks
+    ("- **GPT 的训练任务？**\n\nCLM\n", {("gpt", "USES", "clm")}),
+    # solutions under a problem's heading or a 解决方案 lead
+    ("## 过拟合的解决方案\n\n### 正则\n\nDropout：随机丢弃神经元\n", {("dropout", "SOLVES", "overfitting")}),
+    ("## 梯度爆炸\n\n- **解决方案**\n\n梯度裁剪\n", {("gradient-clipping", "SOLVES", "gradient-explosion")}),
+])
+def test_structure_and_sentence_rules(extract, text: str, expected: set[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    assert expected <= extract(text)
+
+
+@pytest.mark.parametrize("text", [
+    "### 为什么 BERT 不用 RoPE？",      # negated use
+    "### 大家用 LoRA 吗？",             # no question word: no elided subject
+])
+def test_rules_that_must_not_fire(extract, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not {r for r in extract(text) if r[1] == "USES"}
