@@ -1,8 +1,6 @@
 """Quality on the real study notes in ../shared/seeds, scored by ../shared/eval/score_graph.py.
 
-The issue's bar is concept_recall >= 0.90, pair_recall >= 0.70, typed_accuracy >= 0.80. The floors below are
-what the extractor measurably reaches today; pair_recall is still under the bar (see README), so this test guards
-against regressions while that work goes on. Raise the floors as the figures rise.
+The floors are the issue's bar: concept_recall >= 0.90, pair_recall >= 0.70, typed_accuracy >= 0.80.
 """
 
 from __future__ import annotations
