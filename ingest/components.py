@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
@@ -46,14 +48,18 @@ class TermSpotter:
         covered: set[int] = set()
         for span in doc.spans.get(CONCEPTS_KEY, []):
             covered.update(range(span.start, span.end))
-        terms = [
-            Span(doc, token.i, token.i + 1, label="TERM")
-            for token in doc
-            if token.i not in covered and len(token.text) <= 24 and is_acronym(token.text)
-            and token.text not in NON_CONCEPT_TERMS
-        ]
-        doc.spans[self.spans_key] = terms
+        # Judge each distinct spelling once, then find its positions: Python-level token loops are the slow part.
+        orths = doc.to_array([ORTH])
+        strings = doc.vocab.strings
+        candidates = [orth for orth in numpy.unique(orths) if _is_term(strings[int(orth)])]
+        positions = numpy.flatnonzero(numpy.isin(orths, candidates)) if candidates else []
+        doc.spans[self.spans_key] = [Span(doc, int(i), int(i) + 1, label="TERM") for i in positions
+                                     if int(i) not in covered]
         return doc
+
+
+def _is_term(text: str) -> bool:
+    return len(text) <= 24 and text not in NON_CONCEPT_TERMS and is_acronym(text)
 
 
 @Language.factory("studygraph_terms_v1")

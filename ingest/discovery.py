@@ -56,6 +56,8 @@ def bracket_pairs(text: str) -> list[tuple[str, str]]:
     [('ROPE', '旋转位置编码'), ('Grouped-Query Attention', 'GQA')]
     """
     pairs: list[tuple[str, str]] = []
+    if "(" not in text and "（" not in text:
+        return pairs
     for match in _BRACKET.finditer(text):
         left, inner = _LEADING_NUMBER.sub("", match.group(1)), match.group(2).strip()
         if not is_plausible_term(inner) and not is_acronym(inner):

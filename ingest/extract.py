@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from graph.models import Concept, Document, DocumentGraph, Evidence, Location, Relation, RelationType
 from graph.normalize import slugify
@@ -30,10 +31,15 @@ from ingest.structure import (
     table_comparisons,
     tag_relations,
 )
+from ingest.tokenizer import fold_width
 
 _MODIFIER_AFTER = re.compile(r"^\s*(的|中|里|之)")
 _DEFINING_AFTER = re.compile(r"^\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
+_Said = tuple[int, str, str, str]
+_BLOCK_JOIN = "\n\n"
+# Sentences end where the tokenizer starts a new one: after 。!?; or a line break (text is width-folded).
+_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]?")
 _DEFINITION_CHARS = 200
 
 
@@ -43,7 +49,8 @@ class _ConceptTally:
     aliases: dict[str, None] = field(default_factory=dict)
     kind: str | None = None
     signals: list[str] = field(default_factory=list)
-    locations: list[Location] = field(default_factory=list)
+    places: dict[tuple[int, str], None] = field(default_factory=dict)  # (line, section) in mention order
+    mentions: int = 0
     definition: str | None = None
     definition_source: Location | None = None
     example: Evidence | None = None
@@ -57,7 +64,8 @@ class DocumentExtractor:
         self.parsed = parsed
         self.index = index
         self.concepts: dict[str, _ConceptTally] = {}
-        self.relations: dict[tuple[str, str, RelationType], list[tuple[float, Evidence]]] = defaultdict(list)
+        # Evidence stays a plain (line, section, text, rule) tuple until the graph is built: most of it is duplicate.
+        self.relations: dict[tuple[str, str, RelationType], list[tuple[float, _Said]]] = defaultdict(list)
         self.block_main: dict[int, str] = {}
         self.block_mentions: dict[int, list[Mention]] = {}
         self.section_main: dict[str, str] = {}
@@ -70,15 +78,16 @@ class DocumentExtractor:
         return entry.kind if entry else None
 
     # ---- mentions ----
-    def _mentions(self, doc: Doc, block: Block, offset: int = 0) -> list[Mention]:
+    def _mentions(self, spans: list[Span], block: Block, offset: int) -> list[Mention]:
+        """Concept and term spans of the document's Doc that fall in this block, with block offsets."""
         found: list[Mention] = []
-        for span in [*doc.spans[CONCEPTS_KEY], *doc.spans[TERMS_KEY]]:
+        for span in spans:
+            start, end = span.start_char - offset, span.end_char - offset
             concept_id = span.id_ or slugify(span.text)
             if not span.id_:
                 self._register_term(concept_id, span.text)
-            found.append(Mention(concept_id, span.start_char - offset, span.end_char - offset))
-            surface = block.text[span.start_char:span.end_char]
-            self._note_mention(concept_id, surface, block.line_of(span.start_char), block.heading)
+            found.append(Mention(concept_id, start, end))
+            self._note_mention(concept_id, block.text[start:end], block.line_of(start), block.heading)
         return sorted(found, key=lambda m: m.start)
 
     def _register_term(self, concept_id: str, text: str) -> None:
@@ -93,7 +102,8 @@ class DocumentExtractor:
             self.concepts[concept_id] = tally
         if surface != tally.name:
             tally.aliases.setdefault(surface, None)
-        tally.locations.append(Location(document=self.source.id, line=line, section=heading))
+        tally.mentions += 1
+        tally.places.setdefault((line, heading), None)
 
     def _main_concept(self, text: str, mentions: list[Mention]) -> str | None:
         """The topic of a heading or lead: its first concept that is not a modifier ('Deepseek的GRPO')."""
@@ -120,32 +130,32 @@ class DocumentExtractor:
 
     # ---- readings ----
     def _add(self, reading: Reading, block: Block, offset: int, text: str) -> None:
-        evidence = Evidence(document=self.source.id, line=block.line_of(offset), section=block.heading,
-                            text=text.strip(), rule=reading.rule)
+        evidence = (block.line_of(offset), block.heading, text.strip(), reading.rule)
         source, target = reading.source, reading.target
         if reading.type.symmetric and source > target:
             source, target = target, source
         self.relations[(source, target, reading.type)].append((reading.confidence, evidence))
 
-    def _read_sentences(self, doc: Doc, block: Block, block_mentions: list[Mention], subject: str | None) -> None:
+    def _read_sentences(self, folded: str, block: Block, block_mentions: list[Mention], block_cues: list[Cue],
+                        subject: str | None) -> None:
         previous: list[str] = []
-        for sentence in doc.sents:
-            mentions = _in_sentence(block_mentions, sentence)
-            text = block.text[sentence.start_char:sentence.end_char]
-            cues = [
-                Cue(span.label_, CUES[span.label_], span.start_char - sentence.start_char,
-                    span.end_char - sentence.start_char)
-                for span in doc.spans[CUES_KEY] if sentence.start <= span.start and span.end <= sentence.end
-            ]
-            if mentions:
+        for sentence in _SENTENCE.finditer(folded):
+            start, end = sentence.span()
+            mentions = [Mention(m.concept, m.start - start, m.end - start)
+                        for m in block_mentions if start <= m.start and m.end <= end]
+            if not mentions:
+                continue
+            text = block.text[start:end]
+            cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start)
+                    for c in block_cues if start <= c.start and c.end <= end]
+            if cues or len(mentions) > 1:  # without a cue, every rule needs two concepts
                 for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of):
-                    self._add(reading, block, sentence.start_char, text)
-                for a, b in cooccurring_pairs(mentions):
-                    self._add(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), block,
-                              sentence.start_char, text)
-                self._note_examples(mentions, text, block, sentence.start_char)
-                self._maybe_define(mentions[0], text, block, sentence.start_char)
-                previous = list(dict.fromkeys(m.concept for m in mentions))[-3:]
+                    self._add(reading, block, start, text)
+            for a, b in cooccurring_pairs(mentions):
+                self._add(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), block, start, text)
+            self._note_examples(mentions, text, block, start)
+            self._maybe_define(mentions[0], text, block, start)
+            previous = list(dict.fromkeys(m.concept for m in mentions))[-3:]
 
     def _note_examples(self, mentions: list[Mention], text: str, block: Block, offset: int) -> None:
         """Keep the first sentence naming each concept: evidence for what its name alone says."""
@@ -163,9 +173,8 @@ class DocumentExtractor:
             tally.definition_source = Location(document=self.source.id, line=block.line_of(offset),
                                                section=block.heading)
 
-    def _read_structure(self, index: int, block: Block, doc: Doc, mentions: list[Mention],
+    def _read_structure(self, index: int, block: Block, text: str, mentions: list[Mention],
                         subject: str | None) -> None:
-        text = doc.text
         for reading in attribute_relations(text, mentions, subject, self.kind_of):
             self._add(reading, block, 0, block.text)
         if block.kind == "item" and block.parent is not None:
@@ -230,13 +239,22 @@ class DocumentExtractor:
     def run(self, nlp: Language) -> DocumentGraph:
         blocks = self.parsed.blocks
         indexes = [i for i, b in enumerate(blocks) if b.kind != "code" and b.text.strip() and not is_metadata(b)]
-        docs = nlp.pipe([blocks[i].text for i in indexes], batch_size=256)
+        # One Doc for the whole document: spaCy's per-Doc overhead costs more than the tokens themselves.
+        offsets, position = [], 0
+        for i in indexes:
+            offsets.append(position)
+            position += len(blocks[i].text) + len(_BLOCK_JOIN)
+        joined = _BLOCK_JOIN.join(blocks[i].text for i in indexes)
+        doc = nlp(joined)
+        folded_text = fold_width(joined)  # what doc.text would rebuild token by token
+        spans_by_block = _by_block(offsets, [*doc.spans[CONCEPTS_KEY], *doc.spans[TERMS_KEY]])
+        cues_by_block = _by_block(offsets, list(doc.spans[CUES_KEY]))
         table_rows: dict[int, list[tuple[Block, list[list[str]]]]] = defaultdict(list)
         headers: dict[int, Block] = {}
         previous: int | None = None
-        for index, doc in zip(indexes, docs, strict=True):
-            block = blocks[index]
-            mentions = self._mentions(doc, block)
+        for position, index in enumerate(indexes):
+            block, offset = blocks[index], offsets[position]
+            mentions = self._mentions(spans_by_block[position], block, offset)
             self.block_mentions[index] = mentions
             main = self._main_concept(block.text, mentions)
             if main and (block.kind == "heading" or block.is_lead or block.kind == "item"):
@@ -252,8 +270,11 @@ class DocumentExtractor:
                 continue
             if block.kind == "table_row":
                 table_rows[block.table or 0].append((block, _cell_mentions(block, mentions)))
-            self._read_sentences(doc, block, mentions, subject)
-            self._read_structure(index, block, doc, mentions, subject)
+            folded = folded_text[offset:offset + len(block.text)]
+            cues = [Cue(c.label_, CUES[c.label_], c.start_char - offset, c.end_char - offset)
+                    for c in cues_by_block[position]]
+            self._read_sentences(folded, block, mentions, cues, subject)
+            self._read_structure(index, block, folded, mentions, subject)
             self._read_answer(previous, block, mentions)
             previous = index
             if index in self.parsed.question_blocks:
@@ -281,15 +302,19 @@ class DocumentExtractor:
         )
         concepts = [
             Concept(id=cid, name=t.name, aliases=[a for a in t.aliases if a != t.name], kind=t.kind,
-                    definition=t.definition, definition_source=t.definition_source, mentions=len(t.locations),
-                    locations=t.locations, signals=t.signals, example=t.example)
-            for cid, t in self.concepts.items() if t.locations
+                    definition=t.definition, definition_source=t.definition_source, mentions=t.mentions,
+                    locations=[Location(document=self.source.id, line=line, section=section)
+                               for line, section in t.places],
+                    signals=t.signals, example=t.example)
+            for cid, t in self.concepts.items() if t.mentions
         ]
         relations = []
         for (source, target, relation_type), found in self.relations.items():
-            evidence = list({(e.line, e.text): e for _, e in found}.values())
+            said = list({(line, text): (line, section, text, rule) for _, (line, section, text, rule) in found}.values())
             if relation_type is RelationType.RELATED_TO:
-                evidence = evidence[:_RELATED_EVIDENCE_CAP]
+                said = said[:_RELATED_EVIDENCE_CAP]
+            evidence = [Evidence(document=self.source.id, line=line, section=section, text=text, rule=rule)
+                        for line, section, text, rule in said]
             relations.append(Relation(source=source, target=target, type=relation_type,
                                       confidence=noisy_or(c for c, _ in found), weight=len(found),
                                       evidence=evidence))
@@ -304,10 +329,12 @@ def noisy_or(confidences) -> float:  # type: ignore[no-untyped-def]
     return round(min(0.99, 1.0 - remaining), 3)
 
 
-def _in_sentence(mentions: list[Mention], sentence: Span) -> list[Mention]:
-    """Block mentions inside one sentence, with offsets relative to the sentence."""
-    return [Mention(m.concept, m.start - sentence.start_char, m.end - sentence.start_char)
-            for m in mentions if sentence.start_char <= m.start and m.end <= sentence.end_char]
+def _by_block(offsets: list[int], spans: list[Span]) -> list[list[Span]]:
+    """Spans of the joined Doc grouped by the block they fall in (blocks start at `offsets`)."""
+    grouped: list[list[Span]] = [[] for _ in offsets]
+    for span in spans:
+        grouped[bisect_right(offsets, span.start_char) - 1].append(span)
+    return grouped
 
 
 def _strip_mentions(text: str, mentions: list[Mention]) -> str:

@@ -24,6 +24,7 @@ def spelling_variants(label: str) -> set[str]:
 def build_nlp(index: ConceptIndex) -> Language:
     """A pipeline whose ruler knows every concept in the index (lexicon plus discovered names)."""
     nlp = spacy.blank("xx", config=_CONFIG)
+    nlp.max_length = 100_000_000  # one Doc per document; no parser or NER whose memory grows with length
     ruler = nlp.add_pipe("studygraph_concepts_v1")
     patterns = []
     seen: set[tuple[str, str]] = set()

@@ -11,9 +11,9 @@ from spacy.vocab import Vocab
 from graph.normalize import normalize_text
 
 # English words and terms stay whole across inner hyphens, dots and apostrophes: GPT-3, Top-P, LLaMA-2, v1.5.
-_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9+#]|[-.'](?=[A-Za-z0-9]))*|\S")
+_TOKEN = r"[A-Za-z0-9](?:[A-Za-z0-9+#]|[-.'](?=[A-Za-z0-9]))*|\S"
+_TOKEN_AND_GAP = re.compile(rf"({_TOKEN})(\s*)")
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_SENTENCE_END = frozenset("。！？；!?;\n")
 
 
 def fold_width(text: str) -> str:
@@ -32,39 +32,26 @@ class MixedTokenizer:
         text = fold_width(text)
         words: list[str] = []
         spaces: list[bool] = []
-        starts: list[bool] = []
-        position = 0
-        sentence_start = True
-        for match in _TOKEN.finditer(text):
-            start = match.start()
-            if start > position:
-                gap = text[position:start]
-                if words and gap[0] == " ":
-                    spaces[-1] = True
-                    gap = gap[1:]
-                if gap:
-                    words.append(gap)
-                    spaces.append(False)
-                    starts.append(sentence_start)
-                    sentence_start = sentence_start or "\n" in gap
-            word = match.group()
-            words.append(word)
+        lead = len(text) - len(text.lstrip())
+        if lead:
+            words.append(text[:lead])
             spaces.append(False)
-            starts.append(sentence_start)
-            sentence_start = word in _SENTENCE_END
-            position = match.end()
-            if word not in self._normed:
-                self._set_norm(word)
-        if position < len(text):
-            tail = text[position:]
-            if words and tail[0] == " ":
-                spaces[-1] = True
-                tail = tail[1:]
-            if tail:
-                words.append(tail)
+        # Every token comes with the whitespace after it: one space is spaCy's `spaces` flag, more is a token.
+        for word, gap in _TOKEN_AND_GAP.findall(text, lead):
+            words.append(word)
+            if not gap or gap == " ":
+                spaces.append(gap == " ")
+            elif gap[0] == " ":
+                spaces.append(True)
+                words.append(gap[1:])
                 spaces.append(False)
-                starts.append(sentence_start)
-        return Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts or None)
+            else:
+                spaces.append(False)
+                words.append(gap)
+                spaces.append(False)
+        for word in set(words) - self._normed:
+            self._set_norm(word)
+        return Doc(self.vocab, words=words, spaces=spaces)
 
     def _set_norm(self, word: str) -> None:
         self._normed.add(word)
