@@ -114,19 +114,23 @@ class DocumentExtractor:
 
     def _subject(self, index: int, block: Block) -> str | None:
         """The topic a block's sentences talk about when they leave the subject out."""
+        return self._subject_and_reach(index, block)[0]
+
+    def _subject_and_reach(self, index: int, block: Block) -> tuple[str | None, bool]:
+        """The block's topic, and whether it is near: its lead or item, its own section, or a heading's parent."""
         parent = block.parent
         while parent is not None:
             if parent in self.block_main:
-                return self.block_main[parent]
+                return self.block_main[parent], True
             parent = self.parsed.blocks[parent].parent
         section: str | None = block.section
         if block.kind == "heading":
             section = self.section_parent.get(block.section)
         while section is not None:
             if section in self.section_main:
-                return self.section_main[section]
+                return self.section_main[section], block.kind == "heading" or section == block.section
             section = self.section_parent.get(section)
-        return None
+        return None, False
 
     # ---- readings ----
     def _add(self, reading: Reading, block: Block, offset: int, text: str) -> None:
@@ -137,7 +141,7 @@ class DocumentExtractor:
         self.relations[(source, target, reading.type)].append((reading.confidence, evidence))
 
     def _read_sentences(self, folded: str, block: Block, block_mentions: list[Mention], block_cues: list[Cue],
-                        subject: str | None) -> None:
+                        subject: str | None, near: bool) -> None:
         previous: list[str] = []
         for sentence in _SENTENCE.finditer(folded):
             start, end = sentence.span()
@@ -149,7 +153,7 @@ class DocumentExtractor:
             cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start)
                     for c in block_cues if start <= c.start and c.end <= end]
             if cues or len(mentions) > 1:  # without a cue, every rule needs two concepts
-                for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of):
+                for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of, near):
                     self._add(reading, block, start, text)
             for a, b in cooccurring_pairs(mentions):
                 self._add(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), block, start, text)
@@ -264,7 +268,7 @@ class DocumentExtractor:
                 problem = solved_problem(block.text, mentions)
                 if problem:
                     self.section_problem[block.section] = problem
-            subject = self._subject(index, block)
+            subject, near = self._subject_and_reach(index, block)
             if block.kind == "table_header":
                 headers[block.table or 0] = block
                 continue
@@ -273,7 +277,7 @@ class DocumentExtractor:
             folded = folded_text[offset:offset + len(block.text)]
             cues = [Cue(c.label_, CUES[c.label_], c.start_char - offset, c.end_char - offset)
                     for c in cues_by_block[position]]
-            self._read_sentences(folded, block, mentions, cues, subject)
+            self._read_sentences(folded, block, mentions, cues, subject, near)
             self._read_structure(index, block, folded, mentions, subject)
             self._read_answer(previous, block, mentions)
             previous = index

@@ -102,6 +102,12 @@ def _is_lead(text: str, bold: list[str]) -> bool:
     return bool(_LEAD_BULLET.match(stripped)) and len(stripped) <= 60
 
 
+def _is_label(text: str) -> bool:
+    """A short line ending in a colon that names an aspect ('特点:', '优点：', 'Pros:'), not a topic."""
+    stripped = text.strip()
+    return stripped.endswith((":", "：")) and len(stripped.strip("*_:： ")) <= 6
+
+
 def _question_text(block: Block) -> str | None:
     """The question a block asks, if it asks one."""
     first = block.text.strip().split("\n", 1)[0].strip().strip("*").strip()
@@ -157,8 +163,11 @@ class _Builder:
             parent = self.item_stack[-2] if len(self.item_stack) >= 2 else self.last_lead
         elif kind == "paragraph" and self.item_stack:
             parent = self.item_stack[-1]
+        elif kind == "heading" or (_is_lead(text, bold) and not _is_label(text)):
+            parent = None
         else:
-            parent = None if kind == "heading" or _is_lead(text, bold) else self.last_lead
+            # A label lead ('**特点**:') belongs to the topic lead above it, like a sub-heading would.
+            parent = self.last_lead
         block = Block(kind, line, text, section_id, heading, bold, len(self.item_stack), parent, level=level)
         if (kind == "paragraph" and not self.item_stack) or kind == "item":
             block.is_lead = _is_lead(text, bold)

@@ -78,6 +78,8 @@ class SentenceReader:
         self.previous = previous
         self.kind_of = kind_of
         self.head = self._labelled_head()
+        self.cues: list[Cue] = []
+        self.subject_is_near = True
 
     def _labelled_head(self) -> str | None:
         """In '**SentencePiece**: BPE的改进版' the line's own label is what the rest talks about."""
@@ -127,6 +129,8 @@ class SentenceReader:
         group = [before[-1]]
         for mention in reversed(before[:-1]):
             between = self.text[mention.end:group[-1].start]
+            if self._is_coordination(between) and self._ends_clause(group[-1], mention):
+                break
             if not self._is_coordination(between):
                 pronouns = self._pronoun_before(group[-1].start) if self._is_coordination(
                     between[-1:]) else []
@@ -154,15 +158,26 @@ class SentenceReader:
         gap = self.text[position:after[0].start]
         if len(gap.strip()) > max_gap or (not cross_clause and _CLAUSE_BREAK.search(gap)):
             return []
+        if _NEGATED.search(gap):
+            return []  # "采用不剪枝的决策树": what follows a negation is not used
         group = [after[0]]
         for mention in after[1:]:
-            if not self._is_coordination(self.text[group[-1].end:mention.start]):
+            if not self._is_coordination(self.text[group[-1].end:mention.start]) or self._starts_clause(mention):
                 break
             group.append(mention)
         return _unique(m.concept for m in group)
 
+    def _ends_clause(self, mention: Mention, earlier: Mention) -> bool:
+        """'BERT 用 WordPiece,GPT 用 BPE': the name after an earlier cue closes that clause; it is not a subject."""
+        return any(0 <= earlier.start - cue.end <= 2 for cue in self.cues) and mention.start - earlier.end <= 2
+
+    def _starts_clause(self, mention: Mention) -> bool:
+        """'BERT 用 WordPiece,GPT 用 BPE': a name right before a cue is the next clause's subject, not a member."""
+        return any(0 <= cue.start - mention.end <= 2 for cue in self.cues)
+
     # ---- rules ----
     def read(self, cues: list[Cue]) -> list[Reading]:
+        self.cues = cues
         readings: list[Reading] = [*self._from_to(cues), *self._bracketed_members(), *self._compounds()]
         for cue in cues:
             rule = getattr(self, f"_{cue.spec.pattern}")
@@ -203,7 +218,7 @@ class SentenceReader:
             if self.text[first.end:second.start].strip() or first.concept == second.concept:
                 continue
             modifier, head = self.kind_of(first.concept), self.kind_of(second.concept)
-            if modifier in TOOL_KINDS and head in COMPONENT_KINDS:
+            if modifier in TOOL_KINDS and head in COMPONENT_KINDS - {"concept"}:
                 readings.append(Reading(first.concept, second.concept, R.USES, 0.45, "compound"))
             elif modifier in SORT_KINDS and head in ("technique", "method"):
                 readings.append(Reading(first.concept, second.concept, R.VARIANT_OF, 0.45, "compound"))
@@ -255,6 +270,8 @@ class SentenceReader:
         if not left:
             if spec.max_gap <= 1 and not (self.is_question and _QUESTION_LEAD.match(self.text[:cue.start])):
                 return []
+            if not (self.head or self.subject_is_near):
+                return []  # a section heading far above is too weak a subject for "使用 X" in running text
             left, confidence = self._subject_or_none(), confidence - 0.15
         if cue.phrase == "基于" and _IMPROVE_AFTER.search(self._after_group(right, cue.end)):
             relation = R.EXTENDS
@@ -353,7 +370,7 @@ def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: str | None,
-                  previous: list[str], kind_of: KindOf) -> list[Reading]:
+                  previous: list[str], kind_of: KindOf, subject_is_near: bool = True) -> list[Reading]:
     """All typed relations the cue rules read from one sentence.
 
     >>> from ingest.cues import CUES
@@ -362,7 +379,9 @@ def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: 
     ...     "BERT 用 WordPiece", ms, [Cue("用", CUES["用"], 5, 6)], None, [], lambda c: None)]
     [('bert', 'USES', 'wordpiece')]
     """
-    return SentenceReader(text, mentions, subject, previous, kind_of).read(cues)
+    reader = SentenceReader(text, mentions, subject, previous, kind_of)
+    reader.subject_is_near = subject_is_near
+    return reader.read(cues)
 
 
 def cooccurring_pairs(mentions: list[Mention], limit: int = 8) -> list[tuple[str, str]]:
