@@ -112,7 +112,8 @@ def _bold_terms(document: ParsedDocument) -> Iterable[str]:
 
 def _tag_terms(document: ParsedDocument) -> Iterable[str]:
     for block in document.blocks:
-        tags = parse_metadata(block.text).get("标签") or parse_metadata(block.text).get("tags")
+        metadata = parse_metadata(block.text)
+        tags = metadata.get("标签") or metadata.get("tags")
         for tag in parse_tags(tags or ""):
             if is_plausible_term(tag):
                 yield tag
