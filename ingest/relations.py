@@ -70,7 +70,7 @@ class SentenceReader:
     """Applies the cue rules to one sentence; `subject` is the topic of the surrounding section or lead."""
 
     def __init__(self, text: str, mentions: list[Mention], subject: str | None, previous: list[str],
-                 kind_of: KindOf) -> None:
+                 kind_of: KindOf, subject_is_near: bool = True) -> None:
         self.text = text
         self.is_question = text.rstrip().rstrip("*_ ").endswith(("?", "？"))
         self.mentions = sorted(mentions, key=lambda m: m.start)
@@ -79,7 +79,7 @@ class SentenceReader:
         self.kind_of = kind_of
         self.head = self._labelled_head()
         self.cues: list[Cue] = []
-        self.subject_is_near = True
+        self.subject_is_near = subject_is_near
 
     def _labelled_head(self) -> str | None:
         """In '**SentencePiece**: BPE的改进版' the line's own label is what the rest talks about."""
@@ -379,9 +379,7 @@ def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: 
     ...     "BERT 用 WordPiece", ms, [Cue("用", CUES["用"], 5, 6)], None, [], lambda c: None)]
     [('bert', 'USES', 'wordpiece')]
     """
-    reader = SentenceReader(text, mentions, subject, previous, kind_of)
-    reader.subject_is_near = subject_is_near
-    return reader.read(cues)
+    return SentenceReader(text, mentions, subject, previous, kind_of, subject_is_near).read(cues)
 
 
 def cooccurring_pairs(mentions: list[Mention], limit: int = 8) -> list[tuple[str, str]]:
