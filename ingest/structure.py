@@ -84,15 +84,14 @@ def list_item_relation(text: str, mentions: list[Mention], parent: str | None, p
     """An item led by a concept, under an item or lead that names its parent: child IS_A parent."""
     if not parent or not parent_is_name or not mentions:
         return []
-    first = min(mentions, key=lambda m: m.start)
-    lead = text[:first.start].strip().strip("*_").strip()
-    if lead or first.concept == parent or not _ITEM_HEAD_END.match(text[first.end:]):
+    head = _item_head(text, mentions)
+    if head is None or head == parent:
         return []
-    parent_kind, child_kind = kind_of(parent), kind_of(first.concept)
+    parent_kind, child_kind = kind_of(parent), kind_of(head)
     relation = R.IS_A
     if parent_kind in ("architecture", "model") and child_kind in ("mechanism", "technique", "task"):
         relation = R.PART_OF
-    return [Reading(first.concept, parent, relation, 0.5, "list:under-parent")]
+    return [Reading(head, parent, relation, 0.5, "list:under-parent")]
 
 
 def tag_relations(subject: str | None, tag_concepts: list[str], kind_of: KindOf) -> list[Reading]:
@@ -101,6 +100,16 @@ def tag_relations(subject: str | None, tag_concepts: list[str], kind_of: KindOf)
         return []
     return [Reading(subject, tag, R.PART_OF, 0.45, "tags")
             for tag in dict.fromkeys(tag_concepts) if tag != subject and kind_of(tag) in ("family", "field")]
+
+
+def _item_head(text: str, mentions: list[Mention]) -> str | None:
+    """The concept an item opens with ('**PTQ**: …', 'GQA (…)'), if the item is about it."""
+    if not mentions:
+        return None
+    first = min(mentions, key=lambda m: m.start)
+    if text[:first.start].strip().strip("*_").strip() or not _ITEM_HEAD_END.match(text[first.end:]):
+        return None
+    return first.concept
 
 
 def member_label(text: str) -> bool:
@@ -117,11 +126,11 @@ def member_relation(text: str, mentions: list[Mention], topic: str | None, kind_
     """An item led by a concept in a '方法:' list under a topic: the item is a variant (or kind) of the topic."""
     if topic is None or not mentions:
         return []
-    first = mentions[0]
-    if text[:first.start].strip().strip("*_") or first.concept == topic or not _ITEM_HEAD_END.match(text[first.end:]):
+    head = _item_head(text, mentions)
+    if head is None or head == topic:
         return []
     relation = R.IS_A if kind_of(topic) in CATEGORY_KINDS else R.VARIANT_OF
-    return [Reading(first.concept, topic, relation, 0.55, "list:kinds-of-topic")]
+    return [Reading(head, topic, relation, 0.55, "list:kinds-of-topic")]
 
 
 def solution_label(text: str) -> bool:
