@@ -6,6 +6,7 @@ import json
 import random
 import sys
 from collections import Counter
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -37,8 +38,22 @@ def _fail(exc: StudygraphError) -> typer.Exit:
     return typer.Exit(code)
 
 
+class StoreKind(StrEnum):
+    embedded = "embedded"
+    neo4j = "neo4j"
+
+
+def _open(kind: StoreKind | None) -> GraphStore:
+    """The configured store, or the one named on the command line."""
+    settings = get_settings()
+    return open_store(settings.model_copy(update={"store": kind.value}) if kind else settings)
+
+
 def _store() -> GraphStore:
-    return open_store(get_settings())
+    try:
+        return _open(None)
+    except StudygraphError as exc:
+        raise _fail(exc) from exc
 
 
 def _graph() -> KnowledgeGraph:
@@ -51,7 +66,7 @@ def _graph() -> KnowledgeGraph:
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Notes files, folders (recursive) or globs (.md, .markdown, .txt).")],
-    store: Annotated[str, typer.Option(help="Store to write to (embedded).")] = "embedded",
+    store: Annotated[StoreKind | None, typer.Option(help="Store to write to (default: STUDYGRAPH_STORE).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Ingest notes into the graph and print a summary (documents, concepts, relations by type, skipped files)."""
@@ -59,10 +74,8 @@ def ingest(
     from ingest.pipeline import ingest_paths
 
     settings = get_settings()
-    if store != settings.store:
-        settings = settings.model_copy(update={"store": store})
-    graph_store = open_store(settings)
     try:
+        graph_store = _open(store)
         current = graph_store.graph()
         known = [ConceptEntry(c.id, c.name, list(c.aliases), c.kind, list(c.signals)) for c in current.concepts]
         with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=errors,
@@ -188,6 +201,25 @@ def remove(document_id: Annotated[str, typer.Argument(help="Id of an ingested do
     except StudygraphError as exc:
         raise _fail(exc) from exc
     console.print(f"removed {escape(document_id)}; {len(graph.concepts)} concepts remain")
+
+
+@app.command()
+def sync(
+    source: Annotated[StoreKind, typer.Option("--from", help="Store to copy from.")],
+    target: Annotated[StoreKind, typer.Option("--to", help="Store to copy to; it ends up with exactly the same documents.")],
+) -> None:
+    """Copy the whole graph between stores (embedded <-> neo4j), in one write on the target."""
+    from graph.sync import copy_graph
+
+    if source == target:
+        errors.print("[red]error:[/red] --from and --to name the same store")
+        raise typer.Exit(2)
+    try:
+        graph = copy_graph(_open(source), _open(target))
+    except StudygraphError as exc:
+        raise _fail(exc) from exc
+    console.print(f"copied {len(graph.documents)} documents from {source.value} to {target.value}: "
+                  f"{len(graph.concepts)} concepts, {len(graph.typed_relations())} typed relations")
 
 
 if __name__ == "__main__":

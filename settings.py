@@ -6,19 +6,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Where the graph lives and how ingestion treats input files."""
+    """Where the graph lives (embedded file or Neo4j) and how ingestion treats input files."""
 
     model_config = SettingsConfigDict(env_prefix="STUDYGRAPH_", extra="ignore")
 
-    store: Literal["embedded"] = "embedded"
+    store: Literal["embedded", "neo4j"] = "embedded"
     data_dir: Path = Path(".studygraph")
     max_file_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     lock_timeout_seconds: float = Field(default=120.0, gt=0)
+    # Neo4j (STUDYGRAPH_STORE=neo4j); the password default matches docker-compose.yml, for local use only.
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("studygraph-local")
+    neo4j_database: str = "neo4j"
 
 
 @lru_cache

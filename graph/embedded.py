@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import filelock
 from pydantic import Field, ValidationError
 
-from graph.errors import StoreCorrupt, StoreLocked
+from graph import reads
+from graph.errors import ConceptNotFound, StoreCorrupt, StoreLocked
+from graph.lookup import find_concept
 from graph.merge import merge_graphs
-from graph.models import DocumentGraph, KnowledgeGraph, Model
+from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Model
 
 FORMAT_VERSION = 1
 
@@ -35,6 +38,8 @@ class EmbeddedStore:
         self.path = self.data_dir / "graph.json"
         self.lock = filelock.FileLock(str(self.data_dir / "graph.lock"), timeout=lock_timeout)
         self._cache: tuple[float, int, StoreFile] | None = None
+        # Read indexes built once per loaded graph; holding the graph keeps them from outliving it.
+        self._views: tuple[KnowledgeGraph | None, dict[str, Any]] = (None, {})
 
     def _read(self) -> StoreFile:
         try:
@@ -78,6 +83,38 @@ class EmbeddedStore:
     def document_hashes(self) -> dict[str, str]:
         return {doc_id: g.document.sha256 for doc_id, g in self._read().documents.items()}
 
+    def documents(self) -> list[Document]:
+        return self.graph().documents
+
+    def find_concept(self, name: str) -> Concept:
+        return find_concept(self.graph(), name)
+
+    def _view(self, name: str, build: Callable[[KnowledgeGraph], Any]) -> Any:
+        graph = self.graph()
+        if self._views[0] is not graph:
+            self._views = (graph, {})
+        built = self._views[1]
+        if name not in built:
+            built[name] = build(graph)
+        return built[name]
+
+    def _concepts(self, concept_id: str) -> dict[str, Concept]:
+        concepts: dict[str, Concept] = self._view("concepts", lambda g: {c.id: c for c in g.concepts})
+        if concept_id not in concepts:
+            raise ConceptNotFound(concept_id, [])
+        return concepts
+
+    def neighbourhood(self, concept_id: str, depth: int = 1, typed_only: bool = True) -> KnowledgeGraph:
+        concepts = self._concepts(concept_id)
+        view = self._view(f"relations typed={typed_only}", lambda g: reads.relation_view(g, typed_only))
+        return reads.neighbourhood_in(view, concepts, concept_id, depth)
+
+    def prerequisite_subgraph(self, concept_id: str, max_depth: int | None = None) -> KnowledgeGraph:
+        concepts = self._concepts(concept_id)
+        fetch = self._view("prerequisites", lambda g: reads.prerequisite_edges_from(g.relations))
+        ids, relations = reads.prerequisite_closure(concept_id, fetch, max_depth)
+        return reads.sorted_graph((concepts[cid] for cid in ids), relations)
+
     def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         try:
@@ -97,3 +134,4 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._cache = None
+        self._views = (None, {})

@@ -6,7 +6,8 @@
     ├── DocumentNotFound      an unknown document id
     └── StoreError            the store cannot be read or written
         ├── StoreLocked       another process holds the write lock too long
-        └── StoreCorrupt      the store file exists but does not parse
+        ├── StoreCorrupt      the store file exists but does not parse
+        └── StoreUnavailable  the Neo4j server cannot be reached or refuses the credentials
 """
 
 from __future__ import annotations
@@ -54,3 +55,7 @@ class StoreLocked(StoreError):
 
 class StoreCorrupt(StoreError):
     """The store file exists but cannot be parsed."""
+
+
+class StoreUnavailable(StoreError):
+    """The Neo4j server is down, unreachable or refuses the credentials; the message names the URI."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rapidfuzz import fuzz, process
 
 from graph.errors import ConceptNotFound
@@ -20,18 +22,21 @@ def find_concept(graph: KnowledgeGraph, name: str) -> Concept:
     graph.errors.ConceptNotFound: unknown concept 'ropee' — did you mean 'RoPE'?
     """
     key = concept_key(name)
-    for concept in graph.concepts:
-        if concept.id == name or any(concept_key(label) == key for label in (concept.name, *concept.aliases)):
-            return concept
-    raise ConceptNotFound(name, suggest(graph, name))
+    # Id, then display name, then alias: every store resolves a name in this order, so they agree.
+    for matches in (lambda c: c.id == name, lambda c: concept_key(c.name) == key,
+                    lambda c: any(concept_key(alias) == key for alias in c.aliases)):
+        found = next((concept for concept in graph.concepts if matches(concept)), None)
+        if found is not None:
+            return found
+    raise ConceptNotFound(name, suggest(((c.name, c.aliases) for c in graph.concepts), name))
 
 
-def suggest(graph: KnowledgeGraph, name: str, limit: int = 3) -> list[str]:
-    """Display names of the concepts whose names or aliases are closest to `name`."""
+def suggest(named: Iterable[tuple[str, list[str]]], name: str, limit: int = 3) -> list[str]:
+    """Display names of the concepts (given as name and aliases) whose labels are closest to `name`."""
     labels: dict[str, str] = {}
-    for concept in graph.concepts:
-        for label in (concept.name, *concept.aliases):
-            labels.setdefault(concept_key(label), concept.name)
+    for display, aliases in named:
+        for label in (display, *aliases):
+            labels.setdefault(concept_key(label), display)
     matches = process.extract(concept_key(name), list(labels), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
     return list(dict.fromkeys(labels[match[0]] for match in matches))[:limit]
 

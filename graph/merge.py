@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from graph.models import Concept, DocumentGraph, Evidence, KnowledgeGraph, Relation, RelationType
 from graph.normalize import concept_key, normalize_text
@@ -92,8 +94,26 @@ def _merge_concept(concept_id: str, parts: list[Concept]) -> Concept:
     )
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Bulk model building allocates millions of objects that all survive; the cyclic collector would walk the
+    whole heap again and again meanwhile (a fifth of a 100,000-relation merge). Reference counting still frees."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def merge_graphs(graphs: Iterable[DocumentGraph]) -> KnowledgeGraph:
     """The whole graph from its documents; deterministic for the same set of documents."""
+    with paused_gc():
+        return _merge(list(graphs))
+
+
+def _merge(graphs: list[DocumentGraph]) -> KnowledgeGraph:
     ordered = sorted(graphs, key=lambda g: g.document.id)
     mapping = _group_concepts(ordered)
     parts: dict[str, list[Concept]] = defaultdict(list)

@@ -5,23 +5,43 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from graph.models import DocumentGraph, KnowledgeGraph
+from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph
 
 if TYPE_CHECKING:
     from settings import Settings
 
 
 class GraphStore(Protocol):
-    """Keeps per-document graphs and the merged graph built from them."""
+    """Keeps per-document graphs and the merged graph built from them; every store answers reads the same way."""
 
     kind: str
 
     def graph(self) -> KnowledgeGraph:
-        """The merged graph (empty when nothing is ingested)."""
+        """The merged graph (empty when nothing is ingested): concepts by id, relations by (source, target, type)."""
+        ...
+
+    def document_graphs(self) -> dict[str, DocumentGraph]:
+        """Each ingested document's own extraction, by document id (what `sync` copies)."""
         ...
 
     def document_hashes(self) -> dict[str, str]:
         """Document id -> sha256 of the ingested bytes, to skip unchanged files."""
+        ...
+
+    def documents(self) -> list[Document]:
+        """Ingested documents by id, with their sections and questions."""
+        ...
+
+    def find_concept(self, name: str) -> Concept:
+        """The concept with this id, else display name, else alias (normalised); ConceptNotFound with suggestions."""
+        ...
+
+    def neighbourhood(self, concept_id: str, depth: int = 1, typed_only: bool = True) -> KnowledgeGraph:
+        """Concepts within `depth` hops (either direction) and every relation among them."""
+        ...
+
+    def prerequisite_subgraph(self, concept_id: str, max_depth: int | None = None) -> KnowledgeGraph:
+        """Everything the concept transitively needs first, with the relations that say so."""
         ...
 
     def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
@@ -34,6 +54,11 @@ class GraphStore(Protocol):
 
 def open_store(settings: Settings) -> GraphStore:
     """The store the settings name; the embedded file store is the default."""
+    if settings.store == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password.get_secret_value(),
+                          settings.neo4j_database)
     from graph.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.data_dir, lock_timeout=settings.lock_timeout_seconds)
