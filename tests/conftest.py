@@ -1,13 +1,18 @@
-"""Shared fixtures: an isolated data directory per test and paths to fixtures and seeds."""
+"""Shared fixtures: isolated data directories, a real Bolt server, one store of each kind, fixture paths."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import neo4j
 import pytest
 
+from graph.embedded import EmbeddedStore
+from graph.store import GraphStore
 from settings import get_settings
+from tests.support.arcadedb import BoltServer, start_arcadedb
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -29,3 +34,41 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def needs_seeds() -> pytest.MarkDecorator:
     return pytest.mark.skipif(not SEEDS.is_dir() or not SCORER.is_file(),
                               reason=f"seed notes or scorer not found at {SEEDS.parent} (../shared beside the project)")
+
+
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer]:
+    """A real Bolt server for the session: Neo4j when STUDYGRAPH_TEST_NEO4J_URI is set, else ArcadeDB on loopback."""
+    uri = os.environ.get("STUDYGRAPH_TEST_NEO4J_URI")
+    if uri:
+        yield BoltServer(uri, os.environ.get("STUDYGRAPH_TEST_NEO4J_USER", "neo4j"),
+                         os.environ.get("STUDYGRAPH_TEST_NEO4J_PASSWORD", "studygraph-local"),
+                         os.environ.get("STUDYGRAPH_TEST_NEO4J_DATABASE", "neo4j"))
+        return
+    server = start_arcadedb(tmp_path_factory.mktemp("arcadedb"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def wipe(server: BoltServer) -> None:
+    """Empty the test database (schema stays)."""
+    with neo4j.GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+        driver.execute_query("MATCH (n) DETACH DELETE n", database_=server.database)
+
+
+def neo4j_store(server: BoltServer) -> GraphStore:
+    from graph.neo4j_store import Neo4jStore
+
+    return Neo4jStore(server.uri, server.user, server.password, server.database)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    """An empty store of each kind: the contract suite runs every test against both."""
+    if request.param == "embedded":
+        return EmbeddedStore(tmp_path / "store")
+    server: BoltServer = request.getfixturevalue("bolt_server")
+    wipe(server)
+    return neo4j_store(server)
