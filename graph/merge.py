@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
+from graph.bulk import paused_gc
 from graph.models import Concept, DocumentGraph, Evidence, KnowledgeGraph, Relation, RelationType
 from graph.normalize import concept_key, normalize_text
 
@@ -92,19 +91,6 @@ def _merge_concept(concept_id: str, parts: list[Concept]) -> Concept:
         signals=list(dict.fromkeys(s for c in parts for s in c.signals)),
         example=next((c.example for c in parts if c.example), None),
     )
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Bulk model building allocates millions of objects that all survive; the cyclic collector would walk the
-    whole heap again and again meanwhile (a fifth of a 100,000-relation merge). Reference counting still frees."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def merge_graphs(graphs: Iterable[DocumentGraph]) -> KnowledgeGraph:

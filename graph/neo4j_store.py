@@ -19,9 +19,10 @@ import neo4j
 from neo4j.exceptions import AuthError, ConfigurationError, ConstraintError, Neo4jError, ServiceUnavailable
 
 from graph import cypher
+from graph.bulk import paused_gc
 from graph.errors import ConceptNotFound, StoreError, StoreUnavailable
 from graph.lookup import suggest
-from graph.merge import merge_graphs, paused_gc
+from graph.merge import merge_graphs
 from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Relation, RelationType
 from graph.neo4j_rows import (
     concept_from_row,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from graph.bulk import paused_gc
 from graph.models import DocumentGraph
 from ingest.discovery import discover_concepts
 from ingest.extract import DocumentExtractor
@@ -35,6 +37,12 @@ def extract_graphs(
     progress: Progress = _quiet,
 ) -> list[DocumentGraph]:
     """Extract every source against the lexicon, names already in the store and names discovered in this batch."""
+    with paused_gc():
+        return _extract_graphs(sources, known_concepts, progress)
+
+
+def _extract_graphs(sources: list[SourceFile], known_concepts: Iterable[ConceptEntry],
+                    progress: Progress) -> list[DocumentGraph]:
     index = ConceptIndex(load_lexicon())
     for entry in known_concepts:
         if index.find(entry.name) is None and entry.id not in index.by_id:
@@ -48,6 +56,7 @@ def extract_graphs(
     graphs = []
     for done, (source, document) in enumerate(zip(sources, parsed, strict=True), start=1):
         graphs.append(DocumentExtractor(source, document, index).run(nlp))
+        gc.collect(0)  # whatever cycles one document left behind, before the next adds more
         progress("extract", done, len(sources))
     return graphs
 

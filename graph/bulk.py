@@ -1,0 +1,21 @@
+"""Bulk work that builds millions of long-lived objects: pause the cyclic garbage collector meanwhile."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Without this, the collector walks the whole growing heap again and again while objects pile up: a fifth
+    of a 100,000-relation merge and a third of ingest time. Reference counting still frees everything acyclic;
+    callers that may leave cycles behind collect the young generation between units of work."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
