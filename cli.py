@@ -222,5 +222,9 @@ def sync(
                   f"{len(graph.concepts)} concepts, {len(graph.typed_relations())} typed relations")
 
 
+from cli_study import study  # noqa: E402  (the study commands use the helpers above)
+
+app.registered_commands += study.registered_commands
+
 if __name__ == "__main__":
     app()

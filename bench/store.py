@@ -64,6 +64,8 @@ def synthetic_graphs(concepts: int, relations: int, seed: int = 7) -> list[Docum
         source = rng.randrange(1, concepts)
         target = max(0, source - 1 - int(rng.expovariate(1 / 200)))
         relation_type = rng.choice(TYPES)
+        if relation_type is RelationType.PART_OF:
+            source, target = target, source  # the part is the earlier, simpler material
         if relation_type.symmetric and target > source:
             source, target = target, source
         key = (f"c{source:05}", f"c{target:05}", relation_type)

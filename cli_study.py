@@ -1,0 +1,167 @@
+"""The study commands of `studygraph`: path, next, related, gaps, doctor (human output, or --json)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import BaseModel, TypeAdapter
+from rich.markup import escape
+
+from cli import _fail, _graph, console
+from graph.doctor import doctor as diagnose
+from graph.errors import StudygraphError
+from graph.gaps import gaps as find_gaps
+from graph.study import next_topics, path_between, related_topics, study_path
+from graph.study_index import StudyIndex
+from graph.study_models import NextTopic, RelatedTopic
+
+study = typer.Typer()
+T = TypeVar("T")
+
+Known = Annotated[list[str] | None, typer.Option("--known", "-k", help="Concepts you know (repeat, or comma-separated).")]
+Json = Annotated[bool, typer.Option("--json", help="Stable JSON instead of the readable plan.")]
+
+
+def _index() -> StudyIndex:
+    return StudyIndex(_graph())
+
+
+def _flat(text: str, width: int) -> str:
+    """Notes text on one line, shortened, escaped for rich."""
+    return escape(" ".join(text.split())[:width])
+
+
+def _known(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _answer(compute: Callable[[], T], as_json: bool) -> T | None:
+    """Run a study query: domain errors become the CLI's exit codes; with --json print it and return None."""
+    try:
+        result = compute()
+    except StudygraphError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _emit_json(result)  # type: ignore[arg-type]
+        return None
+    return result
+
+
+def _emit_json(result: BaseModel | list[NextTopic] | list[RelatedTopic]) -> None:
+    data = result.model_dump_json(indent=2) if isinstance(result, BaseModel) else TypeAdapter(
+        type(result)).dump_json(result, indent=2).decode()
+    typer.echo(data)
+
+
+@study.command()
+def path(
+    target: Annotated[str | None, typer.Argument(help="Concept to study (name, alias or id).")] = None,
+    known: Known = None,
+    source: Annotated[str | None, typer.Option("--from", help="With --to: how one concept leads to another.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Target of --from.")] = None,
+    max_depth: Annotated[int | None, typer.Option(help="Only prerequisites this many steps back.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many prerequisites (the nearest).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Study path to TARGET: prerequisites foundations first, why each is needed and where to read it."""
+    try:
+        index = _index()
+        if source or to:
+            if not (source and to):
+                raise typer.BadParameter("--from and --to go together")
+            connection = path_between(index, source, to)
+            if as_json:
+                return _emit_json(connection)
+            console.print(f"[bold]{escape(index.name(connection.source))} → {escape(index.name(connection.target))}"
+                          f"[/bold]: {connection.kind}")
+            for hop in connection.hops:
+                console.print(f"  {escape(index.name(hop.source))} [cyan]—{hop.why.type.value}—[/cyan] "
+                              f"{escape(index.name(hop.target))}")
+                console.print(f"      [dim]{escape(hop.why.where.document)}:{hop.why.where.line} "
+                              f"{_flat(hop.why.sentence, 120)}[/dim]")
+            return None
+        if not target:
+            raise typer.BadParameter("give a TARGET, or --from A --to B")
+    except StudygraphError as exc:
+        raise _fail(exc) from exc
+    plan = _answer(lambda: study_path(index, target, _known(known), max_depth, limit), as_json)
+    if plan is None:
+        return None
+    console.print(f"[bold]Study path to {escape(plan.target_name)}[/bold] ({len(plan.steps)} steps, "
+                  f"~{sum(s.effort_minutes for s in plan.steps)} min)")
+    for step in plan.steps:
+        stars = f" 难度 {step.difficulty:g}" if step.difficulty else ""
+        console.print(f"{step.order:>3}. [bold]{escape(step.name)}[/bold]  ~{step.effort_minutes} min{stars}")
+        if step.why:
+            console.print(f"     why: {escape(index.name(step.why.source))} {step.why.type.value} "
+                          f"{escape(index.name(step.why.target))} — “{_flat(step.why.sentence, 100)}”")
+        for place in step.read_at[:2]:
+            console.print(f"     read: {escape(place.document)}:{place.line} § {_flat(place.section, 60)}")
+        for question in step.questions[:2]:
+            state = "answered" if question.answered else "[yellow]unanswered[/yellow]"
+            console.print(f"     test: {_flat(question.text, 90)} ({state})")
+    if plan.skipped_known:
+        console.print(f"[dim]skipped as known: {escape(', '.join(plan.skipped_known))}[/dim]")
+    if plan.truncated:
+        console.print(f"[dim]{plan.truncated} further prerequisites left out by --max-depth/--limit[/dim]")
+    return None
+
+
+@study.command(name="next")
+def next_command(known: Known = None, limit: Annotated[int, typer.Option(help="How many.")] = 10,
+                 as_json: Json = False) -> None:
+    """What to learn next: concepts whose prerequisites you know, ranked by how much they unlock."""
+    topics = _answer(lambda: next_topics(_index(), _known(known), limit), as_json)
+    if topics is None:
+        return None
+    for number, topic in enumerate(topics, start=1):
+        needs = f" (needs {escape(', '.join(topic.needs))})" if topic.needs else ""
+        console.print(f"{number:>3}. [bold]{escape(topic.name)}[/bold] unlocks {topic.unlocks}: "
+                      f"{escape(', '.join(topic.unlocks_examples))}{needs}")
+    return None
+
+
+@study.command()
+def related(concept: Annotated[str, typer.Argument(help="Concept name, alias or id.")],
+            as_json: Json = False) -> None:
+    """Related topics: comparisons, variants, alternatives and siblings, strongest first."""
+    topics = _answer(lambda: related_topics(_index(), concept), as_json)
+    if topics is None:
+        return None
+    for topic in topics:
+        console.print(f"  [cyan]{topic.kind:<11}[/cyan] {escape(topic.name)}  — {escape(topic.explanation)}")
+    return None
+
+
+@study.command()
+def gaps(a: Annotated[str, typer.Argument(help="A topic.")],
+         b: Annotated[str | None, typer.Argument(help="A second, related topic.")] = None,
+         known: Known = None, as_json: Json = False) -> None:
+    """Gaps around A (or between A and B): bridges, unexplained concepts, unanswered questions, missing links."""
+    report = _answer(lambda: find_gaps(_index(), a, b, _known(known)), as_json)
+    if report is None:
+        return None
+    console.print(f"[bold]Gaps around {escape(', '.join(n for n in (a, b) if n))}[/bold] "
+                  f"({len(report.area)} concepts in the area)")
+    for item in report.items:
+        console.print(f"  [cyan]{item.kind:<20}[/cyan] {_flat(item.explanation, 160)}")
+    return None
+
+
+@study.command()
+def doctor(as_json: Json = False) -> None:
+    """Check the graph: cycles broken for study order, orphans, concepts without evidence, likely duplicates."""
+    report = _answer(lambda: diagnose(_index()), as_json)
+    if report is None:
+        return None
+    console.print(f"[bold]cycles broken[/bold] ({len(report.dropped_cycle_edges)})")
+    for line in report.dropped_cycle_edges:
+        console.print(f"  {escape(line)}")
+    console.print(f"[bold]orphans[/bold] ({len(report.orphans)}): {escape(', '.join(report.orphans[:30]))}")
+    console.print(f"[bold]without evidence[/bold] ({len(report.without_evidence)})")
+    console.print(f"[bold]near duplicates[/bold] ({len(report.near_duplicates)})")
+    for first, second in report.near_duplicates:
+        console.print(f"  {escape(first)} ~ {escape(second)}")
+    return None

@@ -1,0 +1,116 @@
+"""Gaps in the notes around a topic or between two: bridges, unexplained concepts, unanswered questions,
+links the notes imply but never state, and what a learner still lacks."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+import networkx as nx
+
+from graph.models import RelationType
+from graph.study import study_path
+from graph.study_index import StudyIndex
+from graph.study_models import GapItem, GapReport
+
+BRIDGE_PATHS = 20
+MISSING_LINKS = 10
+EVIDENCE_SENTENCES = 2
+
+
+def gaps(index: StudyIndex, a: str, b: str | None = None, known: Iterable[str] = ()) -> GapReport:
+    """What the notes leave open in the area of `a` (and `b`): every item says in one line why it is a gap."""
+    first = index.resolve(a)
+    second = index.resolve(b) if b else None
+    typed = index.typed_view
+    area = {first} | _neighbours(typed, first)
+    items: list[GapItem] = []
+    if second:
+        area |= {second} | _neighbours(typed, second)
+        bridges = _bridges(typed, first, second)
+        area |= bridges
+        for concept_id in sorted(bridges, key=index.name):
+            items.append(GapItem(kind="bridging", concepts=[concept_id], explanation=(
+                f"{index.name(concept_id)} lies on the shortest connection between {index.name(first)} and "
+                f"{index.name(second)}")))
+        if not bridges and not typed.has_edge(first, second):
+            items.append(GapItem(kind="bridging", concepts=[first, second], explanation=(
+                f"the notes never connect {index.name(first)} and {index.name(second)} through typed relations")))
+    items += _unexplained(index, area)
+    items += _unanswered(index, area)
+    items += _missing_links(index, area)
+    known_ids = index.resolve_all(known)
+    if known_ids:
+        for target in [t for t in (first, second) if t]:
+            for step in study_path(index, target, known_ids).steps[:-1]:
+                items.append(GapItem(kind="missing_prerequisite", concepts=[step.concept], explanation=(
+                    f"{step.name} is needed for {index.name(target)} and is not among what you know")))
+    return GapReport(a=first, b=second, area=sorted(area), items=items)
+
+
+def _neighbours(typed: nx.Graph, concept_id: str) -> set[str]:
+    return set(typed.neighbors(concept_id)) if concept_id in typed else set()
+
+
+def _bridges(typed: nx.Graph, first: str, second: str) -> set[str]:
+    if first not in typed or second not in typed or not nx.has_path(typed, first, second):
+        return set()
+    paths = itertools.islice(nx.all_shortest_paths(typed, first, second), BRIDGE_PATHS)
+    return {node for path in paths for node in path[1:-1]}
+
+
+def _unexplained(index: StudyIndex, area: set[str]) -> list[GapItem]:
+    """Named in the area but never defined, never the subject of a stated relation outside questions and
+    headings, and outside them met at most in passing."""
+    asked_lines, heading_lines = index.question_and_heading_lines
+    ask_or_name = asked_lines | heading_lines
+    items = []
+    for concept_id in sorted(area, key=index.name):
+        concept = index.concepts[concept_id]
+        if concept.definition or any(
+                (e.document, e.line) not in ask_or_name for r in index.graph.relations
+                if r.source == concept_id and r.type.typed for e in r.evidence):
+            continue
+        body = {(loc.document, loc.line) for loc in concept.locations} - asked_lines - heading_lines
+        asked = len(index.questions.get(concept_id, []))
+        if len(body) <= 1 and (asked or concept.locations):
+            items.append(GapItem(kind="unexplained", concepts=[concept_id], explanation=(
+                f"{concept.name} is asked about in {asked} question(s) and named on {len(body)} line(s) of "
+                f"explanation, but never defined")))
+    return items
+
+
+def _unanswered(index: StudyIndex, area: set[str]) -> list[GapItem]:
+    seen: set[str] = set()
+    items = []
+    for concept_id in sorted(area):
+        for document, question in index.questions.get(concept_id, []):
+            if question.answered or question.id in seen:
+                continue
+            seen.add(question.id)
+            stars = f", difficulty {question.difficulty}" if question.difficulty else ""
+            asked = " ".join(question.text.split())
+            items.append(GapItem(kind="unanswered", concepts=[concept_id], evidence=[question.text],
+                                 explanation=f"unanswered in {document}:{question.line}{stars}: {asked}"))
+    return items
+
+
+def _missing_links(index: StudyIndex, area: set[str]) -> list[GapItem]:
+    """Pairs the notes mention together or that share neighbours (Adamic-Adar), yet never relate by type."""
+    view = index.all_relations
+    pairs = [(u, v) for u, v in itertools.combinations(sorted(area), 2) if not index.typed_between(u, v)]
+    scored = []
+    for u, v, score in nx.adamic_adar_index(view, pairs):
+        together = [r for r in (view.get_edge_data(u, v) or {}).get("relations", [])
+                    if r.type is RelationType.RELATED_TO]
+        if score <= 0 and not together:
+            continue
+        sentences = [e.text for r in together for e in r.evidence][:EVIDENCE_SENTENCES]
+        scored.append((score + sum(r.weight for r in together), u, v, sentences))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    items = []
+    for score, u, v, sentences in scored[:MISSING_LINKS]:
+        how = f"named together in {len(sentences)}+ sentence(s)" if sentences else "share neighbours"
+        items.append(GapItem(kind="missing_link", concepts=[u, v], evidence=sentences, explanation=(
+            f"{index.name(u)} and {index.name(v)} {how} (score {score:.2f}) but no typed relation is stated")))
+    return items

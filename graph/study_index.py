@@ -1,0 +1,132 @@
+"""Everything the study algorithms look up, built once per loaded graph: the prerequisite graph, questions per
+concept, difficulty, centrality, and where in the notes each concept and relation is written down."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cached_property
+
+import networkx as nx
+
+from graph.lookup import find_concept
+from graph.models import Concept, KnowledgeGraph, Location, Question, Relation
+from graph.normalize import slugify
+from graph.prerequisites import PrerequisiteGraph, prerequisite_graph
+from graph.study_models import QuestionRef, Why
+
+READ_AT_LIMIT = 3
+
+
+class StudyIndex:
+    """A read-only view of one KnowledgeGraph for the study algorithms."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+        self.concepts: dict[str, Concept] = {c.id: c for c in graph.concepts}
+        self.order: PrerequisiteGraph = prerequisite_graph(graph)
+        self.questions = self._questions_by_concept()
+
+    # ---- lookups ----
+    def resolve(self, name: str) -> str:
+        """A concept id from an id, name or alias; ConceptNotFound with suggestions otherwise."""
+        return name if name in self.concepts else find_concept(self.graph, name).id
+
+    def resolve_all(self, names: Iterable[str]) -> list[str]:
+        return [self.resolve(n) for n in names if n.strip()]
+
+    def name(self, concept_id: str) -> str:
+        return self.concepts[concept_id].name
+
+    def known_closure(self, known: Iterable[str]) -> set[str]:
+        """Known concepts and everything they imply: whoever knows DPO has met what DPO builds on."""
+        closure = set(known)
+        for concept_id in list(closure):
+            closure |= self.order.prerequisites(concept_id)
+        return closure
+
+    # ---- per-concept facts ----
+    def _questions_by_concept(self) -> dict[str, list[tuple[str, Question]]]:
+        # Questions name document-level ids; a merge may have folded those into another concept's id.
+        by_label = {slugify(label): c.id for c in self.graph.concepts for label in (c.name, *c.aliases)}
+        found: dict[str, list[tuple[str, Question]]] = defaultdict(list)
+        for document in self.graph.documents:
+            for question in document.questions:
+                ids = {cid if cid in self.concepts else by_label.get(cid) for cid in question.concepts}
+                for concept_id in sorted(i for i in ids if i):
+                    found[concept_id].append((document.id, question))
+        return found
+
+    def questions_about(self, concept_id: str) -> list[QuestionRef]:
+        return [QuestionRef(id=q.id, text=q.text, document=doc, line=q.line, difficulty=q.difficulty,
+                            answered=q.answered) for doc, q in self.questions.get(concept_id, [])]
+
+    def difficulty(self, concept_id: str) -> float | None:
+        stars = [q.difficulty for _, q in self.questions.get(concept_id, []) if q.difficulty]
+        return round(sum(stars) / len(stars), 2) if stars else None
+
+    def effort_minutes(self, concept_id: str) -> int:
+        """A rough reading estimate: 10 minutes, plus 5 per difficulty star (2 when unrated), plus 2 per section
+        of the notes that mentions it (up to 10 sections)."""
+        sections = {(loc.document, loc.section) for loc in self.concepts[concept_id].locations}
+        return round(10 + 5 * (self.difficulty(concept_id) or 2) + 2 * min(len(sections), 10))
+
+    def read_at(self, concept_id: str) -> list[Location]:
+        """Where to read about a concept: its definition first, then its first mentions in distinct sections."""
+        concept = self.concepts[concept_id]
+        places: dict[tuple[str, str], Location] = {}
+        if concept.definition_source:
+            source = concept.definition_source
+            places[(source.document, source.section)] = source
+        for location in concept.locations:
+            places.setdefault((location.document, location.section), location)
+        return list(places.values())[:READ_AT_LIMIT]
+
+    @cached_property
+    def centrality(self) -> dict[str, float]:
+        """Degree centrality over the typed relations: central concepts are the ones the notes keep relating to."""
+        view = nx.Graph()
+        view.add_nodes_from(self.concepts)
+        view.add_edges_from((r.source, r.target) for r in self.graph.relations if r.type.typed)
+        return nx.degree_centrality(view) if len(view) > 1 else dict.fromkeys(self.concepts, 0.0)
+
+    @cached_property
+    def all_relations(self) -> nx.Graph:
+        """Undirected view of every relation (co-occurrence included), each edge keeping its relations."""
+        view = nx.Graph()
+        view.add_nodes_from(self.concepts)
+        for relation in self.graph.relations:
+            if view.has_edge(relation.source, relation.target):
+                view.edges[relation.source, relation.target]["relations"].append(relation)
+            else:
+                view.add_edge(relation.source, relation.target, relations=[relation])
+        return view
+
+    @cached_property
+    def question_and_heading_lines(self) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
+        """(document, line) of every question and every heading: mentions there ask or name, not explain."""
+        documents = self.graph.documents
+        return ({(d.id, q.line) for d in documents for q in d.questions},
+                {(d.id, s.line_start) for d in documents for s in d.sections})
+
+    @cached_property
+    def typed_view(self) -> nx.Graph:
+        """The same view restricted to edges that carry at least one typed relation (a real graph, not a filtered
+        view: path searches over views re-run the filter on every step)."""
+        typed = nx.Graph()
+        typed.add_nodes_from(self.concepts)
+        typed.add_edges_from((u, v, data) for u, v, data in self.all_relations.edges(data=True)
+                             if any(r.type.typed for r in data["relations"]))
+        return typed
+
+    def typed_between(self, a: str, b: str) -> list[Relation]:
+        data = self.all_relations.get_edge_data(a, b)
+        return [r for r in data["relations"] if r.type.typed] if data else []
+
+
+def why(relation: Relation) -> Why:
+    """The relation with its first evidence sentence."""
+    evidence = relation.evidence[0]
+    return Why(source=relation.source, target=relation.target, type=relation.type, confidence=relation.confidence,
+               sentence=evidence.text, where=Location(document=evidence.document, line=evidence.line,
+                                                      section=evidence.section))

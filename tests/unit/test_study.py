@@ -1,0 +1,137 @@
+"""The study engine on small graphs built here: orders, cycles, known sets, ties, connections, gaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.doctor import doctor
+from graph.errors import ConceptNotFound
+from graph.gaps import gaps
+from graph.models import Concept, Document, Evidence, KnowledgeGraph, Location, Question, Relation, RelationType
+from graph.study import next_topics, path_between, related_topics, study_path
+from graph.study_index import StudyIndex
+
+
+def relation(source: str, kind: str, target: str, confidence: float = 0.8, evidence: int = 1) -> Relation:
+    return Relation(source=source, target=target, type=RelationType(kind), confidence=confidence, evidence=[
+        Evidence(document="notes.md", line=i + 1, section="s", text=f"{source} {kind} {target} ({i})")
+        for i in range(evidence)])
+
+
+def concept(cid: str, definition: str | None = "defined", lines: tuple[int, ...] = (5, 9)) -> Concept:
+    return Concept(id=cid, name=cid.upper(), definition=definition, mentions=len(lines),
+                   locations=[Location(document="notes.md", line=line, section="s") for line in lines])
+
+
+def index(*relations: Relation, questions: tuple[Question, ...] = (), undefined: tuple[str, ...] = ()) -> StudyIndex:
+    ids = sorted({r.source for r in relations} | {r.target for r in relations} | set(undefined))
+    document = Document(id="notes.md", path="notes.md", title="t", sha256="0", encoding="utf-8", chars=1, lines=99,
+                        questions=list(questions))
+    concepts = [concept(cid, None if cid in undefined else "defined", (3,) if cid in undefined else (5, 9))
+                for cid in ids]
+    return StudyIndex(KnowledgeGraph(documents=[document], concepts=concepts, relations=list(relations)))
+
+
+RLHF = (relation("dpo", "REPLACES", "rlhf"), relation("rlhf", "USES", "ppo"), relation("rlhf", "USES", "sft"),
+        relation("ppo", "USES", "policy-gradient"), relation("qlora", "EXTENDS", "lora"),
+        relation("head", "PART_OF", "mha"), relation("gqa", "VARIANT_OF", "mha"),
+        relation("gqa", "COMPARED_WITH", "mqa"), relation("mqa", "VARIANT_OF", "mha"))
+
+
+def names(plan) -> list[str]:  # type: ignore[no-untyped-def]
+    return [step.concept for step in plan.steps]
+
+
+def test_prerequisites_come_first_and_the_target_last() -> None:
+    plan = study_path(index(*RLHF), "DPO")
+    order = names(plan)
+    assert order[-1] == "dpo" and set(order) == {"dpo", "rlhf", "ppo", "sft", "policy-gradient"}
+    assert order.index("policy-gradient") < order.index("ppo") < order.index("rlhf") < order.index("dpo")
+    dpo_step = plan.steps[-1]
+    assert dpo_step.depth == 0 and dpo_step.why is None
+    rlhf_step = next(s for s in plan.steps if s.concept == "rlhf")
+    assert rlhf_step.needed_for == "dpo" and rlhf_step.why and rlhf_step.why.type is RelationType.REPLACES
+    assert rlhf_step.why.sentence == "dpo REPLACES rlhf (0)" and rlhf_step.read_at[0].line == 5
+
+
+def test_part_of_puts_the_part_first_and_comparisons_give_no_order() -> None:
+    studied = index(*RLHF)
+    assert names(study_path(studied, "MHA")) == ["head", "mha"]
+    assert names(study_path(studied, "GQA")) == ["head", "mha", "gqa"]  # MQA is only compared with GQA
+
+
+def test_known_concepts_and_what_they_imply_are_skipped() -> None:
+    plan = study_path(index(*RLHF), "dpo", known=["RLHF"])
+    assert names(plan) == ["dpo"]
+    assert set(plan.skipped_known) == {"RLHF", "PPO", "SFT", "POLICY-GRADIENT"}
+
+
+def test_max_depth_and_limit_keep_the_nearest_prerequisites() -> None:
+    studied = index(*RLHF)
+    assert names(study_path(studied, "dpo", max_depth=1)) == ["rlhf", "dpo"]
+    limited = study_path(studied, "dpo", limit=2)  # nearest first: RLHF, then PPO before SFT by name
+    assert names(limited) == ["ppo", "rlhf", "dpo"] and limited.truncated == 2
+
+
+def test_ties_go_to_foundations_then_name() -> None:
+    studied = index(relation("z", "USES", "b"), relation("z", "USES", "a"), relation("b", "USES", "c"))
+    assert names(study_path(studied, "z")) == ["a", "c", "b", "z"]
+
+
+def test_cycles_drop_their_weakest_edge_and_doctor_reports_it() -> None:
+    studied = index(relation("a", "USES", "b", 0.9), relation("b", "USES", "c", 0.9), relation("c", "USES", "a", 0.3),
+                    relation("d", "COMPARED_WITH", "a"))
+    assert [(d.before, d.after) for d in studied.order.dropped] == [("a", "c")]
+    assert names(study_path(studied, "a")) == ["c", "b", "a"]
+    report = doctor(studied)
+    assert len(report.dropped_cycle_edges) == 1 and "strength 0.30" in report.dropped_cycle_edges[0]
+
+
+def test_unknown_target_suggests_close_matches() -> None:
+    with pytest.raises(ConceptNotFound) as missing:
+        study_path(index(*RLHF), "RLFH")
+    assert "RLHF" in missing.value.suggestions
+
+
+def test_connection_prefers_the_prerequisite_chain_then_any_relation() -> None:
+    studied = index(*RLHF)
+    chain = path_between(studied, "policy-gradient", "dpo")
+    assert chain.kind == "prerequisite chain" and chain.concepts == ["policy-gradient", "ppo", "rlhf", "dpo"]
+    assert [hop.why.type for hop in chain.hops] == [RelationType.USES, RelationType.USES, RelationType.REPLACES]
+    assert path_between(studied, "dpo", "ppo").kind == "reverse prerequisite chain"
+    assert path_between(studied, "mqa", "gqa").concepts == ["mqa", "gqa"]
+    assert path_between(studied, "dpo", "qlora").kind == "none"
+
+
+def test_next_topics_are_the_learnable_frontier_ranked_by_what_they_unlock() -> None:
+    studied = index(*RLHF)
+    frontier = next_topics(studied, known=["policy-gradient", "sft"])
+    assert [(t.concept, t.unlocks) for t in frontier] == [("head", 3), ("ppo", 2), ("lora", 1)]
+    assert frontier[1].needs == ["POLICY-GRADIENT"]  # RLHF is not there: it still needs PPO
+
+
+def test_related_topics_rank_comparisons_variants_and_siblings() -> None:
+    found = {t.concept: t.kind for t in related_topics(index(*RLHF), "gqa")}
+    assert found == {"mqa": "comparison", "mha": "variant", "head": "sibling"}
+    assert related_topics(index(*RLHF), "mqa")[0].concept == "gqa"
+    siblings = {t.concept: t.kind for t in related_topics(index(*RLHF), "head")}
+    assert siblings == {"gqa": "sibling", "mqa": "sibling"}
+
+
+def test_gaps_name_bridges_unexplained_concepts_unanswered_questions_and_missing_links() -> None:
+    asked = Question(id="q1", text="What is GRPO?", line=3, section="s", answered=False, difficulty=3,
+                     concepts=["grpo"])
+    asked_use = relation("grpo", "USES", "ppo").model_copy(update={"evidence": [Evidence(
+        document="notes.md", line=3, section="s", text="What is GRPO, and why does it use PPO?")]})
+    studied = index(asked_use, relation("ppo", "USES", "pg"), relation("dpo", "USES", "pg"),
+                    relation("grpo", "RELATED_TO", "dpo", 0.3), questions=(asked,), undefined=("grpo",))
+    report = gaps(studied, "grpo", "dpo", known=["pg"])
+    kinds = {(item.kind, tuple(item.concepts)) for item in report.items}
+    assert ("bridging", ("pg",)) in kinds and ("bridging", ("ppo",)) in kinds
+    assert ("unexplained", ("grpo",)) in kinds
+    assert ("unanswered", ("grpo",)) in kinds
+    assert ("missing_link", ("dpo", "grpo")) in kinds
+    assert ("missing_prerequisite", ("ppo",)) in kinds
+    link = next(i for i in report.items if i.kind == "missing_link" and i.concepts == ["dpo", "grpo"])
+    assert link.evidence == ["grpo RELATED_TO dpo (0)"]
+    assert all(item.explanation and "\n" not in item.explanation for item in report.items)
