@@ -104,8 +104,8 @@ def path(
             console.print(f"     test: {_flat(question.text, 90)} ({state})")
     if plan.skipped_known:
         console.print(f"[dim]skipped as known: {escape(', '.join(plan.skipped_known))}[/dim]")
-    if plan.truncated:
-        console.print(f"[dim]{plan.truncated} further prerequisites left out by --max-depth/--limit[/dim]")
+    if not plan.complete:
+        console.print(f"[dim]{plan.truncated or 'some'} further prerequisites left out by --max-depth/--limit[/dim]")
     return None
 
 

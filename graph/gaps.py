@@ -13,7 +13,6 @@ from graph.study import study_path
 from graph.study_index import StudyIndex
 from graph.study_models import GapItem, GapReport
 
-BRIDGE_PATHS = 20
 MISSING_LINKS = 10
 EVIDENCE_SENTENCES = 2
 
@@ -53,10 +52,15 @@ def _neighbours(typed: nx.Graph, concept_id: str) -> set[str]:
 
 
 def _bridges(typed: nx.Graph, first: str, second: str) -> set[str]:
-    if first not in typed or second not in typed or not nx.has_path(typed, first, second):
+    """Every concept on some shortest connection: its distances from both ends add up to the shortest."""
+    try:
+        length = nx.shortest_path_length(typed, first, second)  # bidirectional: stops where the searches meet
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
         return set()
-    paths = itertools.islice(nx.all_shortest_paths(typed, first, second), BRIDGE_PATHS)
-    return {node for path in paths for node in path[1:-1]}
+    from_first = nx.single_source_shortest_path_length(typed, first, cutoff=length)
+    from_second = nx.single_source_shortest_path_length(typed, second, cutoff=length)
+    return {node for node, hops in from_first.items()
+            if node not in (first, second) and hops + from_second.get(node, length + 1) == length}
 
 
 def _unexplained(index: StudyIndex, area: set[str]) -> list[GapItem]:

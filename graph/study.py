@@ -22,32 +22,46 @@ def study_path(index: StudyIndex, target: str, known: Iterable[str] = (), max_de
     """
     target_id = index.resolve(target)
     known_ids = index.known_closure(index.resolve_all(known))
-    order = index.order.graph
-    depth = {target_id: 0}
-    frontier = [target_id]
-    while frontier:  # breadth first along "is needed by", backwards from the target
-        found = []
-        for concept_id in frontier:
-            for before in sorted(order.predecessors(concept_id)):
-                if before not in depth:
-                    depth[before] = depth[concept_id] + 1
-                    found.append(before)
-        frontier = found
+    depth = _prerequisite_depths(index, target_id, known_ids, max_depth, limit)
     needed = {cid for cid in depth if cid != target_id}
     skipped = sorted(needed & known_ids)
     candidates = sorted(needed - known_ids, key=lambda cid: (depth[cid], cid))
-    kept = [cid for cid in candidates if max_depth is None or depth[cid] <= max_depth]
-    if limit is not None:
-        kept = kept[:max(limit, 0)]
+    kept = candidates if limit is None else candidates[:max(limit, 0)]
     steps_ids = _foundations_first(index, set(kept) | {target_id})
     steps = [_step(index, number, concept_id, depth[concept_id], set(steps_ids))
              for number, concept_id in enumerate(steps_ids, start=1)]
+    walked_all = limit is None or len(candidates) <= limit
     return StudyPath(target=target_id, target_name=index.name(target_id), steps=steps,
-                     skipped_known=[index.name(cid) for cid in skipped], truncated=len(candidates) - len(kept))
+                     skipped_known=[index.name(cid) for cid in skipped], truncated=len(candidates) - len(kept),
+                     complete=walked_all and max_depth is None)
+
+
+def _prerequisite_depths(index: StudyIndex, target_id: str, known_ids: set[str], max_depth: int | None,
+                         limit: int | None) -> dict[str, int]:
+    """Hops from the target back to each prerequisite, breadth first. With a limit the walk stops after the
+    level that fills it: the nearest prerequisites are all a limited plan needs."""
+    predecessors = index.order.graph.pred
+    depth = {target_id: 0}
+    frontier, unknown, level = [target_id], 0, 0
+    while frontier and (max_depth is None or level < max_depth) and (limit is None or unknown < limit):
+        level += 1
+        found = []
+        for concept_id in frontier:
+            for before in predecessors[concept_id]:
+                if before not in depth:
+                    depth[before] = level
+                    found.append(before)
+                    unknown += before not in known_ids
+        frontier = found
+    return depth
 
 
 def _foundations_first(index: StudyIndex, concept_ids: set[str]) -> list[str]:
-    order = index.order.graph.subgraph(concept_ids)
+    # A small real graph of the plan: filtered subgraph views re-check membership on every step.
+    order = nx.DiGraph()
+    order.add_nodes_from(concept_ids)
+    predecessors = index.order.graph.pred
+    order.add_edges_from((before, cid) for cid in concept_ids for before in predecessors[cid] if before in concept_ids)
     prerequisites = {cid: len(nx.ancestors(order, cid)) for cid in concept_ids}  # within the plan
     centrality = index.centrality
 

@@ -49,7 +49,9 @@ class StudyPath(Model):
     target_name: str
     steps: list[StudyStep]
     skipped_known: list[str] = Field(default_factory=list, description="prerequisites skipped as known")
-    truncated: int = Field(default=0, description="prerequisites left out by max_depth or limit")
+    truncated: int = Field(default=0, description="prerequisites found but left out by limit")
+    complete: bool = Field(default=True, description="false when max_depth or limit stopped the walk early, so "
+                                                     "more prerequisites may lie further back")
 
 
 class Hop(Model):

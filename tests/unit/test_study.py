@@ -70,7 +70,8 @@ def test_max_depth_and_limit_keep_the_nearest_prerequisites() -> None:
     studied = index(*RLHF)
     assert names(study_path(studied, "dpo", max_depth=1)) == ["rlhf", "dpo"]
     limited = study_path(studied, "dpo", limit=2)  # nearest first: RLHF, then PPO before SFT by name
-    assert names(limited) == ["ppo", "rlhf", "dpo"] and limited.truncated == 2
+    assert names(limited) == ["ppo", "rlhf", "dpo"] and limited.truncated == 1 and not limited.complete
+    assert study_path(studied, "dpo").complete
 
 
 def test_ties_go_to_foundations_then_name() -> None:
