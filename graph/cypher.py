@@ -83,7 +83,7 @@ CREATE (c)-[:MENTIONED_IN {count: row.count, lines: row.lines}]->(s)
 
 # Named columns: some servers build `properties(r)` maps slowly.
 RELATION_FIELDS = ("confidence", "weight", "evidence_documents", "evidence_lines", "evidence_sections",
-                   "evidence_texts", "evidence_rules")
+                   "evidence_texts", "evidence_rules", "first")
 RELATION_COLUMNS = ", ".join(f"r.{field} AS {field}" for field in RELATION_FIELDS)
 RELATION_MAP = ", ".join(f"{field}: r.{field}" for field in RELATION_FIELDS)
 

@@ -17,7 +17,7 @@ def export_graph(graph: KnowledgeGraph) -> dict[str, Any]:
         ],
         "relations": [
             {"source": r.source, "target": r.target, "type": r.type.value, "confidence": r.confidence,
-             "weight": r.weight,
+             "weight": r.weight, "first": r.first,
              "evidence": [{"document": e.document, "line": e.line, "section": e.section, "text": e.text,
                            "rule": e.rule} for e in r.evidence]}
             for r in graph.relations

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from graph.models import RelationType
+from graph.normalize import concept_key
 from graph.study import study_path
 from graph.study_index import StudyIndex
 from graph.study_models import GapItem, GapReport
@@ -22,10 +23,10 @@ def gaps(index: StudyIndex, a: str, b: str | None = None, known: Iterable[str] =
     first = index.resolve(a)
     second = index.resolve(b) if b else None
     typed = index.typed_view
-    area = {first} | _neighbours(typed, first)
+    area = {first} | _neighbours(typed, first) | _asked_in_chapter(index, first)
     items: list[GapItem] = []
     if second:
-        area |= {second} | _neighbours(typed, second)
+        area |= {second} | _neighbours(typed, second) | _asked_in_chapter(index, second)
         bridges = _bridges(typed, first, second)
         area |= bridges
         for concept_id in sorted(bridges, key=index.name):
@@ -49,6 +50,23 @@ def gaps(index: StudyIndex, a: str, b: str | None = None, known: Iterable[str] =
 
 def _neighbours(typed: nx.Graph, concept_id: str) -> set[str]:
     return set(typed.neighbors(concept_id)) if concept_id in typed else set()
+
+
+def _asked_in_chapter(index: StudyIndex, concept_id: str) -> set[str]:
+    """Concepts asked about in the sections whose heading names the topic (its chapter of the notes)."""
+    concept = index.concepts[concept_id]
+    labels = {concept_key(label) for label in (concept.name, *concept.aliases)}
+    labels = {label for label in labels if len(label) >= 2}
+    asked: set[str] = set()
+    for document in index.graph.documents:
+        chapters = [(s.line_start, s.line_end) for s in document.sections
+                    if any(label in concept_key(s.heading) for label in labels)]
+        if not chapters:
+            continue
+        for question in document.questions:
+            if any(start <= question.line <= end for start, end in chapters):
+                asked |= index.question_concepts.get(question.id, set())
+    return asked
 
 
 def _bridges(typed: nx.Graph, first: str, second: str) -> set[str]:

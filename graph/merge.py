@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from graph.bulk import paused_gc
@@ -140,8 +140,14 @@ def _pool(key: tuple[str, str, RelationType], found: list[Relation]) -> Relation
     kept = list(evidence.values())
     if key[2] is RelationType.RELATED_TO:
         kept = kept[:5]
+    firsts = Counter({r.first: 0 for r in found if r.first})
+    for relation in found:
+        if relation.first:
+            firsts[relation.first] += relation.weight
+    ranked = firsts.most_common(2)
+    first = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
     return Relation(source=key[0], target=key[1], type=key[2], confidence=round(min(0.99, 1 - remaining), 3),
-                    weight=sum(r.weight for r in found), evidence=kept)
+                    weight=sum(r.weight for r in found), evidence=kept, first=first)
 
 
 def _kinds_compatible(a: str | None, b: str | None) -> bool:

@@ -73,6 +73,9 @@ class Relation(Model):
     confidence: float = Field(ge=0.0, le=1.0)
     weight: int = 1
     evidence: list[Evidence] = Field(min_length=1)
+    # For a comparison, the side the text treats as the reference ("GRPO 和 PPO 的区别", "介于 MHA 和 MQA 之间"):
+    # a learner meets it first. None when the text gives no order.
+    first: str | None = None
 
 
 class Section(Model):

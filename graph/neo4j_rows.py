@@ -54,6 +54,7 @@ def relation_row(relation: Relation) -> Row:
     return {"source": relation.source, "target": relation.target, "properties": {
         "confidence": relation.confidence, "weight": relation.weight, "evidence_documents": documents,
         "evidence_lines": lines, "evidence_sections": sections, "evidence_texts": texts, "evidence_rules": rules,
+        **({"first": relation.first} if relation.first else {}),
     }}
 
 
@@ -63,7 +64,8 @@ def relation_from_row(source: str, target: str, relation_type: str, properties: 
         properties["evidence_documents"], properties["evidence_lines"], properties["evidence_sections"],
         properties["evidence_texts"], properties["evidence_rules"], strict=True)]
     return Relation(source=source, target=target, type=RelationType(relation_type),
-                    confidence=properties["confidence"], weight=properties["weight"], evidence=evidence)
+                    confidence=properties["confidence"], weight=properties["weight"], evidence=evidence,
+                    first=properties.get("first"))
 
 
 def document_rows(graph: DocumentGraph) -> tuple[Row, list[Row], list[Row]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph.models import KnowledgeGraph, Relation
+from graph.models import KnowledgeGraph, Relation, RelationType
 from graph.reads import PREREQUISITE_OF_SOURCE, PREREQUISITE_OF_TARGET
 
 
@@ -52,12 +52,18 @@ def edge_strength(relation: Relation) -> float:
     return round(1 - (1 - relation.confidence) ** (1 + 0.5 * (len(relation.evidence) - 1)), 4)
 
 
+COMPARISON_WEIGHT = 0.5  # a reference side orders study more weakly than a stated dependency
+
+
 def study_order_edge(relation: Relation) -> tuple[str, str] | None:
     """(studied first, studied after) for a relation that orders study, else None."""
     if relation.type in PREREQUISITE_OF_SOURCE:
         return relation.target, relation.source
     if relation.type in PREREQUISITE_OF_TARGET:
         return relation.source, relation.target
+    if relation.type is RelationType.COMPARED_WITH and relation.first in (relation.source, relation.target):
+        other = relation.target if relation.first == relation.source else relation.source
+        return relation.first, other
     return None
 
 
@@ -69,7 +75,7 @@ def prerequisite_graph(graph: KnowledgeGraph) -> PrerequisiteGraph:
         edge = study_order_edge(relation)
         if edge is None or edge[0] == edge[1]:
             continue
-        strength = edge_strength(relation)
+        strength = edge_strength(relation) * (COMPARISON_WEIGHT if relation.type is RelationType.COMPARED_WITH else 1)
         current = ordered.get_edge_data(*edge)
         if current is None or (strength, relation.type.value) > (current["strength"], current["relation"].type.value):
             ordered.add_edge(*edge, relation=relation, strength=strength, cost=-math.log(max(strength, 1e-6)))

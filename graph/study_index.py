@@ -26,6 +26,10 @@ class StudyIndex:
         self.concepts: dict[str, Concept] = {c.id: c for c in graph.concepts}
         self.order: PrerequisiteGraph = prerequisite_graph(graph)
         self.questions = self._questions_by_concept()
+        self.question_concepts: dict[str, set[str]] = defaultdict(set)
+        for concept_id, asked in self.questions.items():
+            for _, question in asked:
+                self.question_concepts[question.id].add(concept_id)
 
     # ---- lookups ----
     def resolve(self, name: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -65,7 +66,7 @@ class DocumentExtractor:
         self.index = index
         self.concepts: dict[str, _ConceptTally] = {}
         # Evidence stays a plain (line, section, text, rule) tuple until the graph is built: most of it is duplicate.
-        self.relations: dict[tuple[str, str, RelationType], list[tuple[float, _Said]]] = defaultdict(list)
+        self.relations: dict[tuple[str, str, RelationType], list[tuple[float, _Said, str | None]]] = defaultdict(list)
         self.block_main: dict[int, str] = {}
         self.block_mentions: dict[int, list[Mention]] = {}
         self.section_main: dict[str, str] = {}
@@ -138,7 +139,7 @@ class DocumentExtractor:
         source, target = reading.source, reading.target
         if reading.type.symmetric and source > target:
             source, target = target, source
-        self.relations[(source, target, reading.type)].append((reading.confidence, evidence))
+        self.relations[(source, target, reading.type)].append((reading.confidence, evidence, reading.first))
 
     def _read_sentences(self, folded: str, block: Block, block_mentions: list[Mention], block_cues: list[Cue],
                         subject: str | None, near: bool) -> None:
@@ -314,15 +315,27 @@ class DocumentExtractor:
         ]
         relations = []
         for (source, target, relation_type), found in self.relations.items():
-            said = list({(line, text): (line, section, text, rule) for _, (line, section, text, rule) in found}.values())
+            said = list({(line, text): (line, section, text, rule) for _, (line, section, text, rule), _ in found}.values())
             if relation_type is RelationType.RELATED_TO:
                 said = said[:_RELATED_EVIDENCE_CAP]
             evidence = [Evidence(document=self.source.id, line=line, section=section, text=text, rule=rule)
                         for line, section, text, rule in said]
             relations.append(Relation(source=source, target=target, type=relation_type,
-                                      confidence=noisy_or(c for c, _ in found), weight=len(found),
-                                      evidence=evidence))
+                                      confidence=noisy_or(c for c, _, _ in found), weight=len(found),
+                                      evidence=evidence, first=agreed_first(f for _, _, f in found)))
         return DocumentGraph(document=document, concepts=concepts, relations=relations)
+
+
+def agreed_first(votes: Iterable[str | None]) -> str | None:
+    """The reference side most readings name; None on a tie or when none names one.
+
+    >>> agreed_first(["ppo", None, "ppo", "grpo"]), agreed_first(["a", "b"]), agreed_first([None])
+    ('ppo', None, None)
+    """
+    ranked = Counter(v for v in votes if v).most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def noisy_or(confidences) -> float:  # type: ignore[no-untyped-def]

@@ -52,6 +52,12 @@ class Cue:
     end: int
 
 
+_GENERIC_HEAD_BEFORE = re.compile(r"\s*(?:模型|架构|算法|网络|框架|方法)\s*$")
+# A conjunction (和/与/跟/同/than), optionally with "traditional/standard", right before a mention.
+_REFERENCE_BEFORE = re.compile(r"(?:和|与|跟|同|than)\s*(?:传统的?|标准的?|经典的?|普通的?|原始的?|the\s+)?\s*$",
+                               re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Reading:
     """A relation read from the sentence, with the rule that read it."""
@@ -61,6 +67,7 @@ class Reading:
     type: R
     confidence: float
     rule: str
+    first: str | None = None
 
 
 KindOf = Callable[[str], str | None]
@@ -225,8 +232,11 @@ class SentenceReader:
         return readings
 
     def _within(self, cue: Cue) -> list[Reading]:
-        """'PPO中的KL散度惩罚项': a method uses the component named inside it (both kinds must fit)."""
-        wholes = [w for w in self.left_group(cue.start, 0) if self.kind_of(w) in COMPOSITE_KINDS]
+        """'PPO中的KL散度惩罚项', 'Transformer 模型中的自注意力': a method or model uses the component named
+        inside it (both kinds must fit); a generic head noun may stand between the name and '中的'."""
+        head_noun = _GENERIC_HEAD_BEFORE.search(self.text[:cue.start])
+        end = head_noun.start() if head_noun else cue.start
+        wholes = [w for w in self.left_group(end, 0) if self.kind_of(w) in COMPOSITE_KINDS]
         parts = [p for p in self.right_group(cue.end, cue.spec.max_gap) if self.kind_of(p) in COMPONENT_KINDS]
         return self._pairs(wholes, parts, R.USES, cue.spec.confidence, cue)
 
@@ -314,13 +324,22 @@ class SentenceReader:
         else:
             group = left or right
             pairs = list(combinations(group, 2))
-        return [Reading(a, b, R.COMPARED_WITH, cue.spec.confidence, f"cue:{cue.phrase}")
+        return [Reading(a, b, R.COMPARED_WITH, cue.spec.confidence, f"cue:{cue.phrase}", self._reference(a, b))
                 for a, b in pairs if a != b]
+
+    def _reference(self, a: str, b: str) -> str | None:
+        """In "A 和 B 的区别" / "和传统 B 相比, A" the side right after the conjunction is what A is measured
+        against: the reference, met first. None when both or neither side is placed that way."""
+        marked = [c for c in (a, b) if any(m.concept == c and _REFERENCE_BEFORE.search(self.text[:m.start])
+                                           for m in self.mentions)]
+        return marked[0] if len(marked) == 1 else None
 
     def _between(self, cue: Cue) -> list[Reading]:
         members = self.right_group(cue.end, 3)
         sources = self.left_group(cue.start, 6) or self._subject_or_none()
-        return self._pairs(sources, members, R.COMPARED_WITH, cue.spec.confidence, cue)
+        # "GQA 介于 MHA 和 MQA 之间": GQA is described by its bounds, which come first.
+        return [Reading(s, m, R.COMPARED_WITH, cue.spec.confidence, f"cue:{cue.phrase}", m)
+                for s in sources for m in members if s != m]
 
     def _enumerate(self, cue: Cue) -> list[Reading]:
         if cue.phrase == "如" and self.text[cue.end:cue.end + 1] in _NOT_EXAMPLE_AFTER_RU:

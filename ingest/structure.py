@@ -23,7 +23,7 @@ def attribute_relations(text: str, mentions: list[Mention], subject: str | None,
     """'代表模型: BERT、RoBERTa' under the subject Encoder-Only -> BERT IS_A Encoder-Only.
 
     >>> attribute_relations("代表模型:BERT", [Mention("bert", 5, 9)], "encoder-only", lambda c: "architecture")
-    [Reading(source='bert', target='encoder-only', type=<RelationType.IS_A: 'IS_A'>, confidence=0.7, rule='attribute:代表模型')]
+    [Reading(source='bert', target='encoder-only', type=<RelationType.IS_A: 'IS_A'>, confidence=0.7, rule='attribute:代表模型', first=None)]
     """
     match = _LABEL.match(text)
     if not match or subject is None:

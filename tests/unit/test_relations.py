@@ -98,3 +98,21 @@ def test_structure_and_sentence_rules(extract, text: str, expected: set[tuple[st
 ])
 def test_rules_that_must_not_fire(extract, text: str) -> None:  # type: ignore[no-untyped-def]
     assert not {r for r in extract(text) if r[1] == "USES"}
+
+
+@pytest.mark.parametrize(("text", "pair", "first"), [
+    ("你知道 GRPO 吗，它和 PPO 的主要区别是什么？", ("grpo", "ppo"), "ppo"),
+    ("和传统 SFT 相比，RLHF 解决了哪些问题？", ("rlhf", "sft"), "sft"),
+    ("GQA 的参数量介于 MHA 和 MQA 之间。", ("grouped-query-attention", "multi-head-attention"), "multi-head-attention"),
+    ("MHA、MQA 的区别是什么？", ("multi-head-attention", "multi-query-attention"), None),
+])
+def test_a_comparison_names_its_reference_side(text: str, pair: tuple[str, str], first: str | None) -> None:
+    from ingest.pipeline import extract_graphs
+
+    graph = extract_graphs([SourceFile("t.md", __import__("pathlib").Path("t.md"), text, "utf-8", "0")])[0]
+    found = {frozenset((r.source, r.target)): r for r in graph.relations if r.type is R.COMPARED_WITH}
+    assert found[frozenset(pair)].first == first
+
+
+def test_a_model_uses_the_component_named_inside_it(extract) -> None:  # type: ignore[no-untyped-def]
+    assert ("transformer", "USES", "self-attention") in extract("Transformer 模型中的自注意力机制如何工作？")
