@@ -52,6 +52,10 @@ class Cue:
     end: int
 
 
+_OWN_SUBJECT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,}\s*(?:又|也|则|就|都)?是")
+_READER_SUBJECT = re.compile(r"(?:你|我们|我|大家)[^，,。；;]{0,4}$")
+_PROPERTY_AFTER = re.compile(r"\s*的[^，,。；;]{0,6}?(?:特性|特点|性质|假设|规律)")
+_CONTRASTIVE_AFTER = re.compile(r"\s*(?:训练|学习|损失|loss|样本)", re.IGNORECASE)
 _GENERIC_HEAD_BEFORE = re.compile(r"\s*(?:模型|架构|算法|网络|框架|方法)\s*$")
 # A conjunction (和/与/跟/同/than), optionally with "traditional/standard", right before a mention.
 _REFERENCE_BEFORE = re.compile(r"(?:和|与|跟|同|than)\s*(?:传统的?|标准的?|经典的?|普通的?|原始的?|the\s+)?\s*$",
@@ -214,6 +218,8 @@ class SentenceReader:
             edges = self.text[match.start(1):inside[0].start] + self.text[inside[-1].end:match.end(1)]
             if not all(_MEMBER_SEPARATORS.match(g) and g.strip() for g in gaps) or not _MEMBER_TAIL.match(edges):
                 continue
+            if all(self.kind_of(m.concept) is None for m in inside):
+                continue  # "Embedding (OpenAI/BGE)": unknown names in brackets are as often vendors as kinds
             head = heads[-1].concept
             readings += [Reading(m.concept, head, R.IS_A, 0.6, "bracketed-members") for m in inside if m.concept != head]
         return readings
@@ -282,7 +288,13 @@ class SentenceReader:
                 return []
             if not (self.head or self.subject_is_near):
                 return []  # a section heading far above is too weak a subject for "使用 X" in running text
+            if _READER_SUBJECT.search(self.text[:cue.start]):
+                return []  # "假设你采用 precision": the reader, not a concept, does it
+            if relation is R.USES and all(self.kind_of(t) is None for t in right):
+                return []  # "使用 HuggingFace tokenizers": an unknown tool used by an unstated subject
             left, confidence = self._subject_or_none(), confidence - 0.15
+        if cue.phrase == "基于" and _PROPERTY_AFTER.match(self._after_group(right, cue.end)):
+            return []  # "基于大模型的内在低秩特性": based on a property the concept has, not on the concept
         if cue.phrase == "基于" and _IMPROVE_AFTER.search(self._after_group(right, cue.end)):
             relation = R.EXTENDS
         if relation is R.SOLVES and any(self.kind_of(t) not in (PROBLEM_KIND, None) for t in right):
@@ -305,10 +317,14 @@ class SentenceReader:
         sources = self.left_group(first, 8)
         confidence = cue.spec.confidence
         if not sources:
+            if _OWN_SUBJECT.search(self.text[:first]):
+                return []  # "全 0 初始化又是…的一种": the sentence names its subject, just not a concept
             sources, confidence = self._subject_or_none(), confidence - 0.15
         return self._pairs(sources, targets, cue.spec.relation, confidence, cue)
 
     def _compare(self, cue: Cue) -> list[Reading]:
+        if cue.phrase == "对比" and _CONTRASTIVE_AFTER.match(self.text[cue.end:]):
+            return []  # "对比训练集", "对比学习": contrastive, not a comparison
         left = self.left_group(cue.start, max(cue.spec.max_gap, 4))
         right = self.right_group(cue.end, cue.spec.max_gap if cue.spec.max_gap < 6 else 12,
                                  cross_clause=cue.phrase in ("相比", "相比于", "相较于", "比较", "对比"))

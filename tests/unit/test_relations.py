@@ -116,3 +116,14 @@ def test_a_comparison_names_its_reference_side(text: str, pair: tuple[str, str],
 
 def test_a_model_uses_the_component_named_inside_it(extract) -> None:  # type: ignore[no-untyped-def]
     assert ("transformer", "USES", "self-attention") in extract("Transformer 模型中的自注意力机制如何工作？")
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("离线：收集错误案例，构造对比训练集，用 DPO 精调；", ("dpo", "COMPARED_WITH", "fine-tuning")),
+    ("# LoRA\n\nLoRA 基于大模型的内在低秩特性，增加旁路矩阵。", ("lora", "USES", "llm")),
+    ("# AUC\n\n假设你采用 precision 指标。", ("auc", "USES", "precision")),
+    ("# BPE\n\n实践：使用 HuggingFace tokenizers 训练 tokenizer。", ("bpe", "USES", "huggingface")),
+])
+def test_readings_that_look_like_relations_but_are_not(extract, text: str,  # type: ignore[no-untyped-def]
+                                                        absent: tuple[str, str, str]) -> None:
+    assert absent not in extract(text)
