@@ -23,10 +23,12 @@ def gaps(index: StudyIndex, a: str, b: str | None = None, known: Iterable[str] =
     first = index.resolve(a)
     second = index.resolve(b) if b else None
     typed = index.typed_view
-    area = {first} | _neighbours(typed, first) | _asked_in_chapter(index, first)
+    chapter = _chapter_questions(index, first)
+    area = {first} | _neighbours(typed, first) | _concepts_of(index, chapter)
     items: list[GapItem] = []
     if second:
-        area |= {second} | _neighbours(typed, second) | _asked_in_chapter(index, second)
+        chapter |= _chapter_questions(index, second)
+        area |= {second} | _neighbours(typed, second) | _concepts_of(index, chapter)
         bridges = _bridges(typed, first, second)
         area |= bridges
         for concept_id in sorted(bridges, key=index.name):
@@ -37,7 +39,7 @@ def gaps(index: StudyIndex, a: str, b: str | None = None, known: Iterable[str] =
             items.append(GapItem(kind="bridging", concepts=[first, second], explanation=(
                 f"the notes never connect {index.name(first)} and {index.name(second)} through typed relations")))
     items += _unexplained(index, area)
-    items += _unanswered(index, area)
+    items += _unanswered(index, {t for t in (first, second) if t}, chapter)
     items += _missing_links(index, area)
     known_ids = index.resolve_all(known)
     if known_ids:
@@ -52,8 +54,8 @@ def _neighbours(typed: nx.Graph, concept_id: str) -> set[str]:
     return set(typed.neighbors(concept_id)) if concept_id in typed else set()
 
 
-def _asked_in_chapter(index: StudyIndex, concept_id: str) -> set[str]:
-    """Concepts asked about in the sections whose heading names the topic (its chapter of the notes)."""
+def _chapter_questions(index: StudyIndex, concept_id: str) -> set[str]:
+    """Ids of the questions in the sections whose heading names the topic (its chapter of the notes)."""
     concept = index.concepts[concept_id]
     labels = {concept_key(label) for label in (concept.name, *concept.aliases)}
     labels = {label for label in labels if len(label) >= 2}
@@ -61,12 +63,13 @@ def _asked_in_chapter(index: StudyIndex, concept_id: str) -> set[str]:
     for document in index.graph.documents:
         chapters = [(s.line_start, s.line_end) for s in document.sections
                     if any(label in concept_key(s.heading) for label in labels)]
-        if not chapters:
-            continue
-        for question in document.questions:
-            if any(start <= question.line <= end for start, end in chapters):
-                asked |= index.question_concepts.get(question.id, set())
+        if chapters:
+            asked |= {q.id for q in document.questions if any(start <= q.line <= end for start, end in chapters)}
     return asked
+
+
+def _concepts_of(index: StudyIndex, question_ids: set[str]) -> set[str]:
+    return {cid for qid in question_ids for cid in index.question_concepts.get(qid, set())}
 
 
 def _bridges(typed: nx.Graph, first: str, second: str) -> set[str]:
@@ -102,18 +105,20 @@ def _unexplained(index: StudyIndex, area: set[str]) -> list[GapItem]:
     return items
 
 
-def _unanswered(index: StudyIndex, area: set[str]) -> list[GapItem]:
-    seen: set[str] = set()
+def _unanswered(index: StudyIndex, topics: set[str], chapter: set[str]) -> list[GapItem]:
+    """Questions the notes leave open about the topics themselves or asked in their chapters."""
     items = []
-    for concept_id in sorted(area):
-        for document, question in index.questions.get(concept_id, []):
-            if question.answered or question.id in seen:
+    seen: set[str] = set()
+    for document in index.graph.documents:
+        for question in document.questions:
+            about = index.question_concepts.get(question.id, set())
+            if question.answered or question.id in seen or not (about & topics or question.id in chapter):
                 continue
             seen.add(question.id)
             stars = f", difficulty {question.difficulty}" if question.difficulty else ""
             asked = " ".join(question.text.split())
-            items.append(GapItem(kind="unanswered", concepts=[concept_id], evidence=[question.text],
-                                 explanation=f"unanswered in {document}:{question.line}{stars}: {asked}"))
+            items.append(GapItem(kind="unanswered", concepts=sorted(about), evidence=[question.text],
+                                 explanation=f"unanswered in {document.id}:{question.line}{stars}: {asked}"))
     return items
 
 
