@@ -19,3 +19,13 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """For data loaded to stay (a store's graph, a study index): build it with the collector paused, then move
+    everything alive into the permanent generation, so no later collection walks it again. Objects that die
+    later are still freed by reference counting; the graph models hold no reference cycles."""
+    with paused_gc():
+        yield
+    gc.freeze()

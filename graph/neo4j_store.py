@@ -19,7 +19,7 @@ import neo4j
 from neo4j.exceptions import AuthError, ConfigurationError, ConstraintError, Neo4jError, ServiceUnavailable
 
 from graph import cypher
-from graph.bulk import paused_gc
+from graph.bulk import long_lived, paused_gc
 from graph.errors import ConceptNotFound, StoreError, StoreUnavailable
 from graph.lookup import suggest
 from graph.merge import merge_graphs
@@ -114,10 +114,11 @@ class Neo4jStore:
         return [graph.document for graph in self.document_graphs().values()]
 
     def graph(self) -> KnowledgeGraph:
-        concepts = [concept_from_row(r["c"]) for r in self._read(cypher.CONCEPTS)]
-        relations = self._relations(cypher.RELATIONS, types=[t.value for t in RelationType])
-        graph = sorted_graph(concepts, relations)
-        graph.documents = self.documents()
+        with long_lived():
+            concepts = [concept_from_row(r["c"]) for r in self._read(cypher.CONCEPTS)]
+            relations = self._relations(cypher.RELATIONS, types=[t.value for t in RelationType])
+            graph = sorted_graph(concepts, relations)
+            graph.documents = self.documents()
         return graph
 
     def _relations(self, query: str, **parameters: Any) -> list[Relation]:

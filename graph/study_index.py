@@ -9,6 +9,7 @@ from functools import cached_property
 
 import networkx as nx
 
+from graph.bulk import long_lived
 from graph.lookup import find_concept
 from graph.models import Concept, KnowledgeGraph, Location, Question, Relation
 from graph.normalize import slugify
@@ -24,8 +25,9 @@ class StudyIndex:
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.graph = graph
         self.concepts: dict[str, Concept] = {c.id: c for c in graph.concepts}
-        self.order: PrerequisiteGraph = prerequisite_graph(graph)
-        self.questions = self._questions_by_concept()
+        with long_lived():
+            self.order: PrerequisiteGraph = prerequisite_graph(graph)
+            self.questions = self._questions_by_concept()
         self.question_concepts: dict[str, set[str]] = defaultdict(set)
         for concept_id, asked in self.questions.items():
             for _, question in asked:
@@ -52,10 +54,12 @@ class StudyIndex:
     # ---- per-concept facts ----
     def _questions_by_concept(self) -> dict[str, list[tuple[str, Question]]]:
         # Questions name document-level ids; a merge may have folded those into another concept's id.
-        by_label = {slugify(label): c.id for c in self.graph.concepts for label in (c.name, *c.aliases)}
+        by_label: dict[str, str] = {}
         found: dict[str, list[tuple[str, Question]]] = defaultdict(list)
         for document in self.graph.documents:
             for question in document.questions:
+                if not by_label and any(cid not in self.concepts for cid in question.concepts):
+                    by_label = {slugify(label): c.id for c in self.graph.concepts for label in (c.name, *c.aliases)}
                 ids = {cid if cid in self.concepts else by_label.get(cid) for cid in question.concepts}
                 for concept_id in sorted(i for i in ids if i):
                     found[concept_id].append((document.id, question))

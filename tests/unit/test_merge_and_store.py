@@ -62,3 +62,39 @@ def test_every_relation_has_evidence_with_document_line_section_and_sentence() -
     relation = next(r for r in graph.relations if r.type is R.USES)
     evidence = relation.evidence[0]
     assert (evidence.document, evidence.line, evidence.section, evidence.text) == ("a.md", 5, "RoPE", "LLaMA 采用 RoPE。")
+
+
+def test_a_write_that_dies_before_its_commit_leaves_the_previous_pair(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    store = EmbeddedStore(tmp_path)
+    store.replace_documents(extract_graphs([_source("a.md", "DPO 取代了 PPO。")]))
+    before, documents_before = store.graph(), store.document_graphs()
+    real_write = EmbeddedStore._write_file
+    calls = []
+
+    def dies_at_commit(self: EmbeddedStore, target: Path, payload: bytes) -> None:
+        calls.append(target.name)
+        if target.name == "graph.json":
+            raise KeyboardInterrupt  # as a kill would, after the new documents file is on disk
+        real_write(self, target, payload)
+
+    monkeypatch.setattr(EmbeddedStore, "_write_file", dies_at_commit)
+    with pytest.raises(KeyboardInterrupt):
+        store.replace_documents(extract_graphs([_source("b.md", "GQA 是 MHA 的变体。")]))
+    monkeypatch.undo()
+    reopened = EmbeddedStore(tmp_path)
+    assert calls[0].startswith("documents-") and reopened.graph() == before
+    assert reopened.document_graphs() == documents_before
+    reopened.replace_documents([], removed=["a.md"])  # the next write cleans up the orphan
+    assert len(list(tmp_path.glob("documents-*.json"))) == 1
+
+
+def test_version_1_stores_with_inline_documents_still_load(tmp_path: Path) -> None:
+    graphs = extract_graphs([_source("a.md", "DPO 取代了 PPO。")])
+    legacy = {"version": 1, "documents": {g.document.id: g.model_dump(mode="json") for g in graphs},
+              "graph": merge_graphs(graphs).model_dump(mode="json")}
+    (tmp_path / "graph.json").write_text(__import__("json").dumps(legacy), encoding="utf-8")
+    store = EmbeddedStore(tmp_path)
+    assert store.graph() == merge_graphs(graphs) and list(store.document_graphs()) == ["a.md"]
+    store.replace_documents(extract_graphs([_source("b.md", "GQA 是 MHA 的变体。")]))
+    assert set(EmbeddedStore(tmp_path).document_graphs()) == {"a.md", "b.md"}
