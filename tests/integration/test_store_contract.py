@@ -8,9 +8,12 @@ import pytest
 
 from graph.embedded import EmbeddedStore
 from graph.errors import ConceptNotFound
+from graph.gaps import gaps
 from graph.merge import merge_graphs
 from graph.models import Concept, Document, DocumentGraph, Evidence, KnowledgeGraph, Relation, RelationType
 from graph.store import GraphStore
+from graph.study import next_topics, study_path
+from graph.study_index import StudyIndex
 from ingest.pipeline import ingest_paths
 from tests.conftest import EXAMPLES, SEEDS, needs_seeds, neo4j_store, wipe
 from tests.support.arcadedb import BoltServer
@@ -130,6 +133,11 @@ def _every_read(store: GraphStore, graph: KnowledgeGraph) -> dict[str, object]:
         answers[f"prereq {concept.id}"] = store.prerequisite_subgraph(concept.id)
     for concept in graph.concepts[::7]:
         answers[f"near1-all {concept.id}"] = store.neighbourhood(concept.id, depth=1, typed_only=False)
+    index = StudyIndex(store.graph())  # the study engine reads the store's graph: same graph, same answers
+    for concept in graph.concepts[::5]:
+        answers[f"path {concept.id}"] = study_path(index, concept.id)
+        answers[f"gaps {concept.id}"] = gaps(index, concept.id)
+    answers["next"] = next_topics(index, [graph.concepts[0].id])
     for unknown in ("ropee", "transfomer", "注意力机智"):
         with pytest.raises(ConceptNotFound) as missing:
             store.find_concept(unknown)

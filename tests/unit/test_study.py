@@ -136,3 +136,12 @@ def test_gaps_name_bridges_unexplained_concepts_unanswered_questions_and_missing
     link = next(i for i in report.items if i.kind == "missing_link" and i.concepts == ["dpo", "grpo"])
     assert link.evidence == ["grpo RELATED_TO dpo (0)"]
     assert all(item.explanation and "\n" not in item.explanation for item in report.items)
+
+
+def test_empty_answers_are_empty_not_errors() -> None:
+    studied = index(*RLHF)
+    assert names(study_path(studied, "policy-gradient")) == ["policy-gradient"]  # nothing to learn first
+    everything = [c for c in studied.concepts]
+    assert next_topics(studied, known=everything) == []
+    assert related_topics(studied, "qlora") == []
+    assert study_path(studied, "dpo", known=["dpo"]).steps[-1].concept == "dpo"
