@@ -32,7 +32,7 @@ from ingest.structure import (
     table_comparisons,
     tag_relations,
 )
-from ingest.tokenizer import fold_width
+from ingest.tokenizer import FOLDED_TEXT, fold_width
 
 _MODIFIER_AFTER = re.compile(r"^\s*(的|中|里|之)")
 _DEFINING_AFTER = re.compile(r"^\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
@@ -41,6 +41,7 @@ _Said = tuple[int, str, str, str]
 _BLOCK_JOIN = "\n\n"
 # Sentences end where the tokenizer starts a new one: after 。!?; or a line break (text is width-folded).
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]?")
+_NAME_FILLER = re.compile(r"[\s*_:：()（）\-—·●0-9.、]")
 _DEFINITION_CHARS = 200
 
 
@@ -251,7 +252,7 @@ class DocumentExtractor:
             position += len(blocks[i].text) + len(_BLOCK_JOIN)
         joined = _BLOCK_JOIN.join(blocks[i].text for i in indexes)
         doc = nlp(joined)
-        folded_text = fold_width(joined)  # what doc.text would rebuild token by token
+        folded_text = doc.user_data.get(FOLDED_TEXT) or fold_width(joined)
         spans_by_block = _by_block(offsets, [*doc.spans[CONCEPTS_KEY], *doc.spans[TERMS_KEY]])
         cues_by_block = _by_block(offsets, list(doc.spans[CUES_KEY]))
         table_rows: dict[int, list[tuple[Block, list[list[str]]]]] = defaultdict(list)
@@ -358,7 +359,7 @@ def _strip_mentions(text: str, mentions: list[Mention]) -> str:
     kept = text
     for mention in sorted(mentions, key=lambda m: -m.start):
         kept = kept[:mention.start] + kept[mention.end:]
-    return re.sub(r"[\s*_:：()（）\-—·●0-9.、]", "", kept)
+    return _NAME_FILLER.sub("", kept)
 
 
 def _cell_mentions(block: Block, mentions: list[Mention]) -> list[list[str]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import combinations, pairwise
+from typing import NamedTuple
 
 from graph.models import RelationType as R
 from ingest.cues import (
@@ -35,8 +35,7 @@ _MEMBER_SEPARATORS = re.compile(r"^[\s、,，/和与及或]*$")
 _MEMBER_TAIL = re.compile(r"^[\s、,，等etc.]*$")
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A concept mention inside a sentence (offsets relative to the sentence)."""
 
     concept: str
@@ -44,8 +43,7 @@ class Mention:
     end: int
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     phrase: str
     spec: CueSpec
     start: int
@@ -60,10 +58,12 @@ _GENERIC_HEAD_BEFORE = re.compile(r"\s*(?:模型|架构|算法|网络|框架|方
 # A conjunction (和/与/跟/同/than), optionally with "traditional/standard", right before a mention.
 _REFERENCE_BEFORE = re.compile(r"(?:和|与|跟|同|than)\s*(?:传统的?|标准的?|经典的?|普通的?|原始的?|the\s+)?\s*$",
                                re.IGNORECASE)
+_LABEL_COLON = re.compile(r"^[*_\s]*[:：]")
+_FROM_TO_IMPROVED = re.compile(r"从\s*(\S+?)\s*到\s*(\S+?)\s*(?:做了|有|的)?.{0,6}(改进|演进|发展|进化)")
+_MADE_OF_AFTER = re.compile(r"^[^,，。;；]{0,6}?(组成|构成)")
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """A relation read from the sentence, with the rule that read it."""
 
     source: str
@@ -98,7 +98,7 @@ class SentenceReader:
             return None
         first = self.mentions[0]
         lead = self.text[:first.start].strip().lstrip("-*·●•0123456789.、)） ")
-        return first.concept if not lead and re.match(r"^[*_\s]*[:：]", self.text[first.end:]) else None
+        return first.concept if not lead and _LABEL_COLON.match(self.text[first.end:]) else None
 
     # ---- groups of coordinated concepts on each side of a cue ----
     def _is_coordination(self, gap: str) -> bool:
@@ -197,7 +197,7 @@ class SentenceReader:
 
     def _from_to(self, cues: list[Cue]) -> list[Reading]:
         """'从 SGD 到 Adam 做了哪些改进': the later one improves on the earlier one."""
-        match = re.search(r"从\s*(\S+?)\s*到\s*(\S+?)\s*(?:做了|有|的)?.{0,6}(改进|演进|发展|进化)", self.text)
+        match = _FROM_TO_IMPROVED.search(self.text)
         if not match:
             return []
         before = [m for m in self.mentions if match.start(1) <= m.start < match.end(1)]
@@ -386,7 +386,7 @@ class SentenceReader:
         parts = self.right_group(cue.end, 3)
         if not parts:
             return []
-        if cue.phrase == "由" and not re.match(r"^[^,，。;；]{0,6}?(组成|构成)", self._after_group(parts, cue.end)):
+        if cue.phrase == "由" and not _MADE_OF_AFTER.match(self._after_group(parts, cue.end)):
             return []
         whole = self.left_group(cue.start, 4) or self._subject_or_none()
         relation = cue.spec.relation

@@ -17,6 +17,8 @@ MEMBER_LABELS = frozenset({"方法", "主要方法", "常见方法", "类型", "
                            "常见变体", "主要变体", "实现方式", "methods", "types", "kinds", "variants"})
 _SOLUTION_HEADING = re.compile(r"的?(解决方案|解决方法|解决办法|应对方法|应对策略|处理方法|缓解方法|解决思路)")
 _ONLY_COORDINATION = re.compile(r"^[\s*_、,，/和与及或以及and&+。.]*$")
+_LABEL_FILLER = re.compile(r"[\s*_:：#\-·●•的]")
+_LABEL_END = re.compile(r"^[*_\s]*([:：]|$)")
 
 
 def attribute_relations(text: str, mentions: list[Mention], subject: str | None, kind_of: KindOf) -> list[Reading]:
@@ -140,7 +142,7 @@ def solution_label(text: str) -> bool:
     (True, False)
     """
     match = _SOLUTION_HEADING.search(text)
-    return bool(match) and not re.sub(r"[\s*_:：#\-·●•的]", "", text[:match.start()] + text[match.end():])
+    return bool(match) and not _LABEL_FILLER.sub("", text[:match.start()] + text[match.end():])
 
 
 def solved_problem(heading: str, mentions: list[Mention]) -> str | None:
@@ -158,7 +160,7 @@ def solution_relation(text: str, mentions: list[Mention], problem: str) -> list[
         return []
     first = mentions[0]
     lead = text[:first.start].strip().lstrip("#-*·●•0123456789.、)）( ")
-    if lead or first.concept == problem or not re.match(r"^[*_\s]*([:：]|$)", text[first.end:]):
+    if lead or first.concept == problem or not _LABEL_END.match(text[first.end:]):
         return []
     return [Reading(first.concept, problem, R.SOLVES, 0.5, "section:解决方案")]
 

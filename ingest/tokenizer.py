@@ -13,6 +13,7 @@ from graph.normalize import normalize_text
 # English words and terms stay whole across inner hyphens, dots and apostrophes: GPT-3, Top-P, LLaMA-2, v1.5.
 _TOKEN = r"[A-Za-z0-9](?:[A-Za-z0-9+#]|[-.'](?=[A-Za-z0-9]))*|\S"
 _TOKEN_AND_GAP = re.compile(rf"({_TOKEN})(\s*)")
+FOLDED_TEXT = "studygraph.folded_text"
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
@@ -51,7 +52,9 @@ class MixedTokenizer:
                 spaces.append(False)
         for word in set(words) - self._normed:
             self._set_norm(word)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[FOLDED_TEXT] = text  # what doc.text would rebuild token by token, kept for the extractor
+        return doc
 
     def _set_norm(self, word: str) -> None:
         self._normed.add(word)
