@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy
 from spacy.attrs import ORTH
 from spacy.language import Language
@@ -18,6 +16,22 @@ from ingest.terms import is_acronym
 CONCEPTS_KEY = "concepts"
 TERMS_KEY = "terms"
 CUES_KEY = "cues"
+_MADE_SPANS = "studygraph.made_spans"
+
+
+def spans_of(doc: Doc, key: str) -> list[Span]:
+    """The spans a component set under `key`, as the Span objects it made.
+
+    Reading `doc.spans[key]` builds a fresh Span per item on every pass; the later components and the
+    extractor read these lists instead.
+    """
+    made = doc.user_data.get(_MADE_SPANS, {})
+    return made[key] if key in made else list(doc.spans.get(key, []))
+
+
+def _set_spans(doc: Doc, key: str, spans: list[Span]) -> None:
+    doc.spans[key] = spans
+    doc.user_data.setdefault(_MADE_SPANS, {})[key] = spans
 
 # Shapes that are acronyms but not study topics in these notes.
 NON_CONCEPT_TERMS = frozenset(
@@ -25,17 +39,35 @@ NON_CONCEPT_TERMS = frozenset(
 )
 
 
-def _longest_first(existing: Iterable[Span], new: Iterable[Span]) -> list[Span]:
-    return filter_spans([*existing, *new])
+class LongestMatchRuler(SpanRuler):
+    """A SpanRuler that keeps the longest match wherever matches overlap (earliest first on a tie).
+
+    It picks the winners from the matcher's (id, start, end) tuples and makes Spans only for them: the stock
+    ruler makes, deduplicates and sorts a Span for every match, and most matches lose to a longer one.
+    """
+
+    def match(self, doc: Doc) -> list[Span]:
+        self._require_patterns()
+        found = {(start, end, match_id) for match_id, start, end in self.phrase_matcher(doc) if start != end}
+        taken = bytearray(len(doc) + 1)
+        kept = []
+        for start, end, match_id in sorted(found, key=lambda m: (m[0] - m[1], m[0], m[2])):
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * (end - start)
+                kept.append((start, end, match_id))
+        labels = self._match_label_id_map
+        return [Span(doc, start, end, label=labels[m]["label"], span_id=labels[m]["id"])
+                for start, end, m in sorted(kept)]
+
+    def set_annotations(self, doc: Doc, matches: list[Span]) -> None:
+        _set_spans(doc, self.key or CONCEPTS_KEY, matches)
 
 
 @Language.factory("studygraph_concepts_v1", default_config={"spans_key": CONCEPTS_KEY})
 def make_concept_ruler(nlp: Language, name: str, spans_key: str) -> SpanRuler:
     """Phrase ruler over concept names and aliases, matched on the normalised NORM of each token."""
-    return SpanRuler(
-        nlp, name, spans_key=spans_key, phrase_matcher_attr="NORM", validate=False,
-        spans_filter=_longest_first, overwrite=True,
-    )
+    return LongestMatchRuler(nlp, name, spans_key=spans_key, phrase_matcher_attr="NORM", validate=False,
+                             overwrite=True)
 
 
 class TermSpotter:
@@ -46,15 +78,15 @@ class TermSpotter:
 
     def __call__(self, doc: Doc) -> Doc:
         covered: set[int] = set()
-        for span in doc.spans.get(CONCEPTS_KEY, []):
+        for span in spans_of(doc, CONCEPTS_KEY):
             covered.update(range(span.start, span.end))
         # Judge each distinct spelling once, then find its positions: Python-level token loops are the slow part.
         orths = doc.to_array([ORTH])
         strings = doc.vocab.strings
         candidates = [orth for orth in numpy.unique(orths) if _is_term(strings[int(orth)])]
         positions = numpy.flatnonzero(numpy.isin(orths, candidates)) if candidates else []
-        doc.spans[self.spans_key] = [Span(doc, int(i), int(i) + 1, label="TERM") for i in positions
-                                     if int(i) not in covered]
+        _set_spans(doc, self.spans_key, [Span(doc, int(i), int(i) + 1, label="TERM") for i in positions
+                                         if int(i) not in covered])
         return doc
 
 
@@ -77,7 +109,7 @@ class CueMarker:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
-        doc.spans[CUES_KEY] = filter_spans(spans)
+        _set_spans(doc, CUES_KEY, filter_spans(spans))
         return doc
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,7 +13,7 @@ from spacy.tokens import Span
 
 from graph.models import Concept, Document, DocumentGraph, Evidence, Location, Relation, RelationType
 from graph.normalize import slugify
-from ingest.components import CONCEPTS_KEY, CUES_KEY, TERMS_KEY
+from ingest.components import CONCEPTS_KEY, CUES_KEY, TERMS_KEY, spans_of
 from ingest.cues import CUES
 from ingest.lexicon import ConceptIndex
 from ingest.markdown import Block, ParsedDocument, is_metadata
@@ -145,15 +145,19 @@ class DocumentExtractor:
     def _read_sentences(self, folded: str, block: Block, block_mentions: list[Mention], block_cues: list[Cue],
                         subject: str | None, near: bool) -> None:
         previous: list[str] = []
+        mention_starts = [m.start for m in block_mentions]
+        cue_starts = [c.start for c in block_cues]
         for sentence in _SENTENCE.finditer(folded):
             start, end = sentence.span()
+            first, last = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
             mentions = [Mention(m.concept, m.start - start, m.end - start)
-                        for m in block_mentions if start <= m.start and m.end <= end]
+                        for m in block_mentions[first:last] if m.end <= end]
             if not mentions:
                 continue
             text = block.text[start:end]
+            first, last = bisect_left(cue_starts, start), bisect_left(cue_starts, end)
             cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start)
-                    for c in block_cues if start <= c.start and c.end <= end]
+                    for c in block_cues[first:last] if c.end <= end]
             if cues or len(mentions) > 1:  # without a cue, every rule needs two concepts
                 for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of, near):
                     self._add(reading, block, start, text)
@@ -253,8 +257,8 @@ class DocumentExtractor:
         joined = _BLOCK_JOIN.join(blocks[i].text for i in indexes)
         doc = nlp(joined)
         folded_text = doc.user_data.get(FOLDED_TEXT) or fold_width(joined)
-        spans_by_block = _by_block(offsets, [*doc.spans[CONCEPTS_KEY], *doc.spans[TERMS_KEY]])
-        cues_by_block = _by_block(offsets, list(doc.spans[CUES_KEY]))
+        spans_by_block = _by_block(offsets, [*spans_of(doc, CONCEPTS_KEY), *spans_of(doc, TERMS_KEY)])
+        cues_by_block = _by_block(offsets, spans_of(doc, CUES_KEY))
         table_rows: dict[int, list[tuple[Block, list[list[str]]]]] = defaultdict(list)
         headers: dict[int, Block] = {}
         previous: int | None = None
