@@ -222,6 +222,38 @@ def sync(
                   f"{len(graph.concepts)} concepts, {len(graph.typed_relations())} typed relations")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; anything but loopback needs STUDYGRAPH_API_TOKEN.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 picks a free one).")] = 8000,
+    insecure: Annotated[bool, typer.Option("--insecure", help="Allow a non-loopback bind without a write token.")] = False,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) on the configured store."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    if not is_loopback(host) and settings.api_token is None and not insecure:
+        errors.print(f"[red]error:[/red] refusing to serve on {escape(host)} without a write token: set "
+                     "STUDYGRAPH_API_TOKEN, bind to 127.0.0.1, or pass --insecure")
+        raise typer.Exit(2)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False,
+                server_header=False)
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost; every other address is reachable from the network."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 from cli_study import study  # noqa: E402  (the study commands use the helpers above)
 
 app.registered_commands += study.registered_commands

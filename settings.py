@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("studygraph-local")
     neo4j_database: str = "neo4j"
+    # HTTP API (`studygraph serve`): writes need `Authorization: Bearer <token>` when a token is set.
+    api_token: SecretStr | None = None
+    cors_origins: list[str] = Field(default_factory=list)  # CORS stays off unless origins are listed
+    max_upload_files: int = Field(default=20, gt=0)
+    # Uploads up to this many bytes in all are ingested before the response; larger ones become a job.
+    sync_ingest_bytes: int = Field(default=256 * 1024, ge=0)
 
 
 @lru_cache

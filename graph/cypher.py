@@ -23,6 +23,8 @@ PING = "RETURN 1 AS ok"
 
 # A write takes this node's lock first, so two writers never merge from the same stale state.
 TAKE_WRITE_LOCK = "MERGE (lock:StoreLock {id: 'writer'}) SET lock.writes = coalesce(lock.writes, 0) + 1"
+# Every committed write bumped the counter: the store's revision.
+STORE_REVISION = "OPTIONAL MATCH (lock:StoreLock {id: 'writer'}) RETURN lock.writes AS writes"
 
 DOCUMENT_PAYLOADS = "MATCH (d:Document) RETURN d.id AS id, d.payload AS payload ORDER BY d.id"
 DOCUMENT_HASHES = "MATCH (d:Document) RETURN d.id AS id, d.sha256 AS sha256"

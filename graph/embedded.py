@@ -150,6 +150,13 @@ class EmbeddedStore:
         ids, relations = reads.prerequisite_closure(concept_id, fetch, max_depth)
         return reads.sorted_graph((concepts[cid] for cid in ids), relations)
 
+    def revision(self) -> str:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return "empty"
+        return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"  # each commit renames a new file into place
+
     # ---- writes ----
     def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
         self.data_dir.mkdir(parents=True, exist_ok=True)

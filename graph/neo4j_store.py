@@ -113,6 +113,11 @@ class Neo4jStore:
     def documents(self) -> list[Document]:
         return [graph.document for graph in self.document_graphs().values()]
 
+    def revision(self) -> str:
+        records = self._read(cypher.STORE_REVISION)
+        writes = records[0]["writes"] if records else None
+        return f"writes:{writes or 0}"
+
     def graph(self) -> KnowledgeGraph:
         with long_lived():
             concepts = [concept_from_row(r["c"]) for r in self._read(cypher.CONCEPTS)]

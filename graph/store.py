@@ -44,6 +44,10 @@ class GraphStore(Protocol):
         """Everything the concept transitively needs first, with the relations that say so."""
         ...
 
+    def revision(self) -> str:
+        """Changes whenever a write commits (from any process): readers holding a copy know to reload it."""
+        ...
+
     def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
         """Replace (or add) these documents and drop the removed ones, all or nothing."""
         ...

@@ -95,7 +95,11 @@ def read_note(doc_id: str, path: Path, max_bytes: int) -> SourceFile:
             f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB limit "
             "(raise STUDYGRAPH_MAX_FILE_BYTES to ingest it)",
         )
-    raw = path.read_bytes()
+    return note_from_bytes(doc_id, path, path.read_bytes())
+
+
+def note_from_bytes(doc_id: str, path: Path, raw: bytes) -> SourceFile:
+    """Sniff and decode a notes file's bytes (from disk or an upload), or raise InputError saying why not."""
     if not raw.strip():
         raise InputError(str(path), "file is empty; nothing to ingest")
     if looks_binary(raw[:_SNIFF_BYTES]):

@@ -57,6 +57,17 @@ def test_reingest_is_idempotent(store: GraphStore) -> None:
     assert store.graph() == first
 
 
+def test_revision_changes_with_every_committed_write_and_only_then(store: GraphStore) -> None:
+    empty = store.revision()
+    assert store.revision() == empty
+    store.replace_documents(extract(EXAMPLES))
+    first = store.revision()
+    store.graph()
+    assert first != empty and store.revision() == first
+    store.replace_documents([hostile_document()])
+    assert store.revision() not in (empty, first)
+
+
 def test_replacing_a_document_removes_what_only_it_supported(store: GraphStore, tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()

@@ -1,0 +1,50 @@
+"""The FastAPI application: one store opened for the server's lifetime, routers, errors, limits, CORS."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import routes_concepts, routes_documents, routes_meta, routes_study
+from api.errors import install_error_handlers
+from api.jobs import JobRegistry
+from api.limits import BodySizeLimit
+from api.service import StudyService
+from graph.store import GraphStore, open_store
+from settings import Settings, get_settings
+
+_MULTIPART_OVERHEAD = 64 * 1024
+
+
+def create_app(settings: Settings | None = None, store_factory: Callable[[], GraphStore] | None = None) -> FastAPI:
+    """The app for these settings; `store_factory` lets a test hand in a store (default: the configured one)."""
+    settings = settings or get_settings()
+    factory = store_factory or (lambda: open_store(settings))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.service = StudyService(factory, settings.store)
+        app.state.jobs = JobRegistry()
+        try:
+            yield
+        finally:
+            app.state.jobs.close()
+            app.state.service.close()
+
+    app = FastAPI(title="studygraph", version="0.1.0", lifespan=lifespan,
+                  description="Concepts and evidence-backed relations from ML/LLM study notes: search, study paths, "
+                              "next topics, related topics, gaps, documents. Every error body is "
+                              '`{"error": {"code", "message", "details"}}`.')
+    install_error_handlers(app)
+    for module in (routes_meta, routes_concepts, routes_study, routes_documents):
+        app.include_router(module.router)
+    max_body = settings.max_upload_files * (settings.max_file_bytes + _MULTIPART_OVERHEAD)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type"])
+    return app

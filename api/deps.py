@@ -1,0 +1,55 @@
+"""Request dependencies: the service, the current snapshot, the write token check and list parameters."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from api.errors import ApiError
+from api.jobs import JobRegistry
+from api.service import Snapshot, StudyService
+from settings import Settings
+
+
+def get_service(request: Request) -> StudyService:
+    return request.app.state.service
+
+
+def get_jobs(request: Request) -> JobRegistry:
+    return request.app.state.jobs
+
+
+def get_settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def current_snapshot(service: Annotated[StudyService, Depends(get_service)]) -> Snapshot:
+    """Taken once per request: the whole answer comes from one committed graph."""
+    return service.snapshot()
+
+
+def require_writer(request: Request, settings: Annotated[Settings, Depends(get_settings_of)]) -> None:
+    """Writes need `Authorization: Bearer <STUDYGRAPH_API_TOKEN>` when a token is configured."""
+    if settings.api_token is None:
+        return
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    expected = settings.api_token.get_secret_value()
+    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), expected.encode()):
+        raise ApiError(401, "unauthorized", "this endpoint needs 'Authorization: Bearer <token>' "
+                       "(the server's STUDYGRAPH_API_TOKEN)", headers={"WWW-Authenticate": "Bearer"})
+
+
+def known_list(known: Annotated[list[str], Query(
+        description="concepts the learner knows: repeat the parameter or separate names with commas",
+        max_length=200)] = []) -> list[str]:  # noqa: B006  (FastAPI copies the default)
+    return [part.strip() for value in known for part in value.split(",") if part.strip()]
+
+
+SnapshotDep = Annotated[Snapshot, Depends(current_snapshot)]
+ServiceDep = Annotated[StudyService, Depends(get_service)]
+JobsDep = Annotated[JobRegistry, Depends(get_jobs)]
+SettingsDep = Annotated[Settings, Depends(get_settings_of)]
+KnownDep = Annotated[list[str], Depends(known_list)]
+Writer = Depends(require_writer)

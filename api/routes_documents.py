@@ -1,0 +1,84 @@
+"""Documents: list, detail, upload (small ones at once, large ones as a job) and removal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile, status
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import JobsDep, ServiceDep, SettingsDep, SnapshotDep, Writer
+from api.errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
+from api.schemas import DocumentDetail, DocumentSummary, IngestReport, Job, RemovalReport, SkippedFile
+from api.service import StudyService
+from api.uploads import read_uploads
+from api.views import document_detail, document_summary
+from graph.errors import DocumentNotFound
+from ingest.pipeline import Progress
+from ingest.reader import Skipped, SourceFile
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/documents", response_model=list[DocumentSummary], responses=ERROR_RESPONSES)
+def list_documents(snapshot: SnapshotDep) -> list[DocumentSummary]:
+    """Every ingested document, by id."""
+    return [document_summary(d) for d in snapshot.graph.documents]
+
+
+@router.get("/documents/{document_id:path}", response_model=DocumentDetail, responses=ERROR_RESPONSES)
+def get_document(document_id: str, snapshot: SnapshotDep) -> DocumentDetail:
+    """A document's sections, questions and the concepts it mentions."""
+    document = snapshot.documents.get(document_id)
+    if document is None:
+        raise DocumentNotFound(document_id, sorted(snapshot.documents))
+    return document_detail(snapshot, document)
+
+
+@router.post("/documents", status_code=status.HTTP_201_CREATED, response_model=None, dependencies=[Writer],
+             responses={**WRITE_ERROR_RESPONSES,
+                        201: {"model": IngestReport, "description": "small upload: ingested before the response"},
+                        202: {"model": Job, "description": "large upload: ingest job started; poll the Location "
+                                                           "(GET /jobs/{id})"}})
+async def upload_documents(files: Annotated[list[UploadFile], File(description="notes files (.md, .markdown, .txt)")],
+                           service: ServiceDep, jobs: JobsDep, settings: SettingsDep) -> JSONResponse:
+    """Ingest uploaded notes: re-uploading a file replaces that document; refused files are listed, not fatal."""
+    sources, skipped = await read_uploads(files, settings.max_upload_files, settings.max_file_bytes)
+    if not sources:
+        raise ApiError(422, "input_refused", "no uploaded file could be ingested",
+                       {"skipped": [{"name": s.path, "reason": s.reason} for s in skipped]})
+    if sum(len(s.text.encode()) for s in sources) <= settings.sync_ingest_bytes:
+        report = await run_in_threadpool(ingest_report, service, sources, skipped, None)
+        return JSONResponse(report.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
+    job = jobs.submit([s.id for s in sources], lambda progress: ingest_report(service, sources, skipped, progress))
+    return JSONResponse(job.model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED,
+                        headers={"Location": f"/jobs/{job.id}"})
+
+
+def ingest_report(service: StudyService, sources: list[SourceFile], skipped: list[Skipped],
+                  progress: Progress | None) -> IngestReport:
+    ingested, unchanged = service.ingest(sources, progress)
+    graph = service.snapshot().graph
+    return IngestReport(ingested=ingested, unchanged=unchanged,
+                        skipped=[SkippedFile(name=s.path, reason=s.reason) for s in skipped],
+                        documents=len(graph.documents), concepts=len(graph.concepts),
+                        typed_relations=len(graph.typed_relations()))
+
+
+@router.get("/jobs/{job_id}", response_model=Job, tags=["documents"], responses=ERROR_RESPONSES)
+def get_job(job_id: str, jobs: JobsDep) -> Job:
+    """Progress of a background ingest: queued, running (stage, done of total), done (result) or failed (error)."""
+    job = jobs.get(job_id)
+    if job is None:
+        raise ApiError(404, "job_not_found", f"no ingest job {job_id!r} (jobs are kept in memory until restart)",
+                       {"job": job_id})
+    return job
+
+
+@router.delete("/documents/{document_id:path}", response_model=RemovalReport, responses=WRITE_ERROR_RESPONSES,
+               dependencies=[Writer])
+def delete_document(document_id: str, service: ServiceDep) -> RemovalReport:
+    """Remove a document and everything only it supported."""
+    graph = service.remove(document_id)
+    return RemovalReport(removed=document_id, documents=len(graph.documents), concepts=len(graph.concepts))

@@ -1,0 +1,54 @@
+"""Study answers: paths, next topics, related topics and gaps (the same functions the CLI calls)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import KnownDep, SnapshotDep
+from api.errors import ERROR_RESPONSES
+from graph.gaps import gaps
+from graph.study import next_topics, path_between, related_topics, study_path
+from graph.study_models import Connection, GapReport, NextTopic, RelatedTopic, StudyPath
+
+router = APIRouter(tags=["study"], responses=ERROR_RESPONSES)
+
+Name = Annotated[str, Query(min_length=1, max_length=200, description="concept id, name or alias")]
+
+
+@router.get("/paths/study", response_model=StudyPath)
+def get_study_path(snapshot: SnapshotDep, target: Name, known: KnownDep,
+                   max_depth: Annotated[int | None, Query(ge=0, le=50, description="prerequisite hops back")] = None,
+                   limit: Annotated[int | None, Query(ge=0, le=1000, description="at most this many prerequisites")]
+                   = None) -> StudyPath:
+    """Everything `target` needs first, foundations first, each step with why, where to read and its questions."""
+    return study_path(snapshot.index, target, known, max_depth=max_depth, limit=limit)
+
+
+@router.get("/paths/between", response_model=Connection)
+def get_path_between(snapshot: SnapshotDep, source: Name, target: Name) -> Connection:
+    """How `source` leads to `target`: the strongest prerequisite chain, else the shortest explained connection."""
+    return path_between(snapshot.index, source, target)
+
+
+@router.get("/next", response_model=list[NextTopic])
+def get_next(snapshot: SnapshotDep, known: KnownDep,
+             limit: Annotated[int, Query(ge=1, le=200)] = 10) -> list[NextTopic]:
+    """The learnable frontier for someone who knows `known`, ranked by how much each unlocks."""
+    return next_topics(snapshot.index, known, limit=limit)
+
+
+@router.get("/related/{concept}", response_model=list[RelatedTopic])
+def get_related(concept: str, snapshot: SnapshotDep,
+                limit: Annotated[int, Query(ge=1, le=200)] = 15) -> list[RelatedTopic]:
+    """Comparisons, variants, alternatives and siblings of a concept, strongest first."""
+    return related_topics(snapshot.index, concept, limit=limit)
+
+
+@router.get("/gaps", response_model=GapReport)
+def get_gaps(snapshot: SnapshotDep, a: Name, known: KnownDep,
+             b: Annotated[str | None, Query(min_length=1, max_length=200, description="second topic")] = None,
+             ) -> GapReport:
+    """What the notes leave open around `a` (and between `a` and `b`), each item explained in one line."""
+    return gaps(snapshot.index, a, b, known)

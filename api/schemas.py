@@ -1,0 +1,144 @@
+"""The API's response bodies: what each endpoint promises in its OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from graph.models import Evidence, Location, Question, RelationType, Section
+from graph.study_models import QuestionRef
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(description="stable machine-readable code, e.g. concept_not_found")
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorBody(BaseModel):
+    """Every error response has this one shape."""
+
+    error: ErrorInfo
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+    store: str
+    ready: bool
+    revision: str | None = None
+    documents: int = 0
+    concepts: int = 0
+    relations: int = 0
+    typed_relations: int = 0
+    message: str | None = None
+
+
+class ConceptHit(BaseModel):
+    id: str
+    name: str
+    aliases: list[str]
+    kind: str | None
+    mentions: int
+    matched: str = Field(description="the name or alias that matched the query")
+    score: float = Field(description="100 exact, 80-90 prefix, 66-75 contains, below 70 fuzzy")
+
+
+class ConceptPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[ConceptHit]
+
+
+class RelationView(BaseModel):
+    source: str
+    source_name: str
+    target: str
+    target_name: str
+    type: RelationType
+    confidence: float
+    weight: int
+    first: str | None = None
+    evidence: list[Evidence]
+
+
+class RelationPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[RelationView]
+
+
+class ConceptDetail(BaseModel):
+    id: str
+    name: str
+    aliases: list[str]
+    kind: str | None
+    mentions: int
+    definition: str | None
+    definition_source: Location | None
+    relations: list[RelationView] = Field(description="typed relations touching the concept, strongest first")
+    related: list[RelationView] = Field(description="untyped co-occurrences (RELATED_TO), strongest first")
+    questions: list[QuestionRef]
+    documents: list[str] = Field(description="ids of the documents that mention it")
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    title: str
+    path: str
+    encoding: str
+    chars: int
+    lines: int
+    sections: int
+    questions: int
+
+
+class ConceptRef(BaseModel):
+    id: str
+    name: str
+
+
+class DocumentDetail(BaseModel):
+    id: str
+    title: str
+    path: str
+    sha256: str
+    encoding: str
+    chars: int
+    lines: int
+    sections: list[Section]
+    questions: list[Question]
+    concepts: list[ConceptRef]
+
+
+class SkippedFile(BaseModel):
+    name: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    ingested: list[str]
+    unchanged: list[str]
+    skipped: list[SkippedFile]
+    documents: int
+    concepts: int
+    typed_relations: int
+
+
+class RemovalReport(BaseModel):
+    removed: str
+    documents: int
+    concepts: int
+
+
+class Job(BaseModel):
+    id: str
+    state: Literal["queued", "running", "done", "failed"]
+    stage: str = ""
+    done: int = 0
+    total: int = 0
+    files: list[str]
+    result: IngestReport | None = None
+    error: ErrorInfo | None = None

@@ -1,0 +1,157 @@
+"""The server's view of the graph: one store, an immutable snapshot for readers, and serialised writers.
+
+Readers take the current `Snapshot` (graph, study index, search index) and use it for the whole request. A writer
+commits to the store and then swaps in a new snapshot by assigning one attribute, so a reader sees the graph
+before or after a write, never half of one. Writes from other processes (the CLI) are noticed through the
+store's revision and loaded on the next read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from graph.errors import DocumentNotFound, StoreError
+from graph.models import Concept, Document, KnowledgeGraph, Relation
+from graph.search import ConceptSearch
+from graph.store import GraphStore
+from graph.study_index import StudyIndex
+from ingest.lexicon import ConceptEntry
+from ingest.pipeline import Progress, extract_graphs
+from ingest.reader import SourceFile
+
+_CONSISTENT_READ_ATTEMPTS = 3
+
+
+@dataclass
+class Snapshot:
+    """One committed graph and the indexes built on it; never changed after it is built."""
+
+    graph: KnowledgeGraph
+    revision: str
+    index: StudyIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = StudyIndex(self.graph)
+
+    @cached_property
+    def search(self) -> ConceptSearch:
+        return ConceptSearch(self.graph)
+
+    @cached_property
+    def concepts(self) -> dict[str, Concept]:
+        return {c.id: c for c in self.graph.concepts}
+
+    @cached_property
+    def documents(self) -> dict[str, Document]:
+        return {d.id: d for d in self.graph.documents}
+
+    @cached_property
+    def relations_by_concept(self) -> dict[str, list[Relation]]:
+        """Relations touching each concept, strongest first."""
+        touching: dict[str, list[Relation]] = {}
+        for relation in self.graph.relations:
+            touching.setdefault(relation.source, []).append(relation)
+            if relation.target != relation.source:
+                touching.setdefault(relation.target, []).append(relation)
+        for relations in touching.values():
+            relations.sort(key=lambda r: (-r.confidence, -len(r.evidence), r.source, r.target))
+        return touching
+
+    @cached_property
+    def ranked_relations(self) -> list[Relation]:
+        return sorted(self.graph.relations, key=lambda r: (-r.confidence, -len(r.evidence), r.source, r.target))
+
+    @cached_property
+    def concepts_by_document(self) -> dict[str, list[str]]:
+        found: dict[str, dict[str, None]] = {}
+        for concept in self.graph.concepts:
+            for location in concept.locations:
+                found.setdefault(location.document, {})[concept.id] = None
+        return {doc_id: list(ids) for doc_id, ids in found.items()}
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    ingested: list[str]
+    graph: KnowledgeGraph
+
+
+class StudyService:
+    """Owns the store for the server's lifetime; hands out snapshots and runs writes one at a time."""
+
+    def __init__(self, open_store: Callable[[], GraphStore], kind: str) -> None:
+        self._open_store = open_store
+        self._store: GraphStore | None = None
+        self.kind = kind
+        self._snapshot: Snapshot | None = None
+        self._open_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    @property
+    def store(self) -> GraphStore:
+        """Opened on first use and again after a failure, so the server starts (and says 503) while Neo4j is down."""
+        if self._store is None:
+            with self._open_lock:
+                if self._store is None:
+                    self._store = self._open_store()
+        return self._store
+
+    def snapshot(self) -> Snapshot:
+        """The latest committed graph; reloads only when the store's revision moved."""
+        current = self._snapshot
+        revision = self.store.revision()
+        if current is not None and current.revision == revision:
+            return current
+        with self._refresh_lock:
+            current = self._snapshot
+            if current is not None and current.revision == self.store.revision():
+                return current
+            self._snapshot = self._load()
+            return self._snapshot
+
+    def _load(self) -> Snapshot:
+        """Read the graph between two equal revisions, so a write from elsewhere cannot split the read."""
+        for _ in range(_CONSISTENT_READ_ATTEMPTS):
+            before = self.store.revision()
+            graph = self.store.graph()
+            if self.store.revision() == before:
+                return Snapshot(graph, before)
+        raise StoreError("the store kept changing while it was read; try again")
+
+    def ingest(self, sources: list[SourceFile], progress: Progress | None = None) -> tuple[list[str], list[str]]:
+        """Extract and commit these notes; returns (ingested ids, unchanged ids). Writers queue one at a time."""
+        with self._write_lock:
+            known_hashes = self.store.document_hashes()
+            unchanged = [s.id for s in sources if known_hashes.get(s.id) == s.sha256]
+            fresh = [s for s in sources if known_hashes.get(s.id) != s.sha256]
+            if fresh:
+                current = self.snapshot().graph
+                known = [ConceptEntry(c.id, c.name, list(c.aliases), c.kind, list(c.signals))
+                         for c in current.concepts]
+                graphs = extract_graphs(fresh, known, progress or _quiet)
+                self._commit(lambda: self.store.replace_documents(graphs))
+            return [s.id for s in fresh], unchanged
+
+    def remove(self, document_id: str) -> KnowledgeGraph:
+        with self._write_lock:
+            known = list(self.store.document_hashes())
+            if document_id not in known:
+                raise DocumentNotFound(document_id, sorted(known))
+            return self._commit(lambda: self.store.replace_documents([], removed=[document_id]))
+
+    def _commit(self, write: Callable[[], KnowledgeGraph]) -> KnowledgeGraph:
+        graph = write()
+        self._snapshot = Snapshot(graph, self.store.revision())  # one assignment: readers switch whole
+        return graph
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None

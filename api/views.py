@@ -1,0 +1,43 @@
+"""Graph models -> the API's response bodies (names resolved, evidence kept)."""
+
+from __future__ import annotations
+
+from api.schemas import ConceptDetail, ConceptRef, DocumentDetail, DocumentSummary, RelationView
+from api.service import Snapshot
+from graph.models import Document, Relation
+
+
+def relation_view(snapshot: Snapshot, relation: Relation) -> RelationView:
+    return RelationView(
+        source=relation.source, source_name=snapshot.index.name(relation.source), target=relation.target,
+        target_name=snapshot.index.name(relation.target), type=relation.type, confidence=relation.confidence,
+        weight=relation.weight, first=relation.first, evidence=relation.evidence)
+
+
+def concept_detail(snapshot: Snapshot, concept_id: str, related_limit: int = 20) -> ConceptDetail:
+    concept = snapshot.concepts[concept_id]
+    touching = snapshot.relations_by_concept.get(concept_id, [])
+    return ConceptDetail(
+        id=concept.id, name=concept.name, aliases=concept.aliases, kind=concept.kind, mentions=concept.mentions,
+        definition=concept.definition, definition_source=concept.definition_source,
+        relations=[relation_view(snapshot, r) for r in touching if r.type.typed],
+        related=[relation_view(snapshot, r) for r in touching if not r.type.typed][:related_limit],
+        questions=snapshot.index.questions_about(concept_id),
+        documents=list(dict.fromkeys(location.document for location in concept.locations)),
+    )
+
+
+def document_summary(document: Document) -> DocumentSummary:
+    return DocumentSummary(id=document.id, title=document.title, path=document.path, encoding=document.encoding,
+                           chars=document.chars, lines=document.lines, sections=len(document.sections),
+                           questions=len(document.questions))
+
+
+def document_detail(snapshot: Snapshot, document: Document) -> DocumentDetail:
+    concept_ids = snapshot.concepts_by_document.get(document.id, [])
+    return DocumentDetail(
+        id=document.id, title=document.title, path=document.path, sha256=document.sha256,
+        encoding=document.encoding, chars=document.chars, lines=document.lines, sections=document.sections,
+        questions=document.questions,
+        concepts=[ConceptRef(id=cid, name=snapshot.index.name(cid)) for cid in concept_ids],
+    )
