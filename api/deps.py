@@ -13,24 +13,29 @@ from api.service import Snapshot, StudyService
 from settings import Settings
 
 
-def get_service(request: Request) -> StudyService:
+async def get_service(request: Request) -> StudyService:
     return request.app.state.service
 
 
-def get_jobs(request: Request) -> JobRegistry:
+async def get_jobs(request: Request) -> JobRegistry:
     return request.app.state.jobs
 
 
-def get_settings_of(request: Request) -> Settings:
+async def get_settings_of(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def current_snapshot(service: Annotated[StudyService, Depends(get_service)]) -> Snapshot:
-    """Taken once per request: the whole answer comes from one committed graph."""
+async def current_snapshot(service: Annotated[StudyService, Depends(get_service)]) -> Snapshot:
+    """Taken once per request: the whole answer comes from one committed graph.
+
+    The dependencies are coroutines so they run on the event loop: as plain functions each one was a hop
+    through the thread pool, which cost more than a concept lookup. The revision check is a stat (embedded)
+    or one small query (Neo4j); a reload after a write holds the loop, as every reader waits for it anyway.
+    """
     return service.snapshot()
 
 
-def require_writer(request: Request, settings: Annotated[Settings, Depends(get_settings_of)]) -> None:
+async def require_writer(request: Request, settings: Annotated[Settings, Depends(get_settings_of)]) -> None:
     """Writes need `Authorization: Bearer <STUDYGRAPH_API_TOKEN>` when a token is configured."""
     if settings.api_token is None:
         return
@@ -41,7 +46,7 @@ def require_writer(request: Request, settings: Annotated[Settings, Depends(get_s
                        "(the server's STUDYGRAPH_API_TOKEN)", headers={"WWW-Authenticate": "Bearer"})
 
 
-def known_list(known: Annotated[list[str], Query(
+async def known_list(known: Annotated[list[str], Query(
         description="concepts the learner knows: repeat the parameter or separate names with commas",
         max_length=200)] = []) -> list[str]:  # noqa: B006  (FastAPI copies the default)
     return [part.strip() for value in known for part in value.split(",") if part.strip()]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import SnapshotDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import ConceptDetail, ConceptHit, ConceptPage, RelationPage
-from api.views import concept_detail, relation_view
+from api.views import ModelJSON, concept_detail, relation_view
 from graph.models import Relation, RelationType
 
 router = APIRouter(tags=["concepts"], responses=ERROR_RESPONSES)
@@ -23,19 +23,19 @@ def search_concepts(snapshot: SnapshotDep,
                     q: Annotated[str, Query(max_length=200, description="name or alias, any case, width or "
                                                                         "script; prefix and fuzzy matches too")] = "",
                     kind: Annotated[str | None, Query(max_length=50, description="only this kind (model, ...)")] = None,
-                    limit: Limit = 20, offset: Offset = 0) -> ConceptPage:
+                    limit: Limit = 20, offset: Offset = 0) -> ModelJSON:
     """Search concepts by name or alias: exact, then prefix, then substring, then close spellings."""
     hits = snapshot.search.search(q, kind)
-    return ConceptPage(total=len(hits), limit=limit, offset=offset, items=[
+    return ModelJSON(ConceptPage(total=len(hits), limit=limit, offset=offset, items=[
         ConceptHit(id=h.concept.id, name=h.concept.name, aliases=h.concept.aliases, kind=h.concept.kind,
                    mentions=h.concept.mentions, matched=h.matched, score=h.score)
-        for h in hits[offset:offset + limit]])
+        for h in hits[offset:offset + limit]]))
 
 
 @router.get("/concepts/{concept}", response_model=ConceptDetail)
-def get_concept(concept: str, snapshot: SnapshotDep) -> ConceptDetail:
+def get_concept(concept: str, snapshot: SnapshotDep) -> ModelJSON:
     """A concept by id, name or alias: aliases, definition, relations with evidence, questions, documents."""
-    return concept_detail(snapshot, snapshot.index.resolve(concept))
+    return ModelJSON(concept_detail(snapshot, snapshot.index.resolve(concept)))
 
 
 @router.get("/relations", response_model=RelationPage)

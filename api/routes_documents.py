@@ -59,11 +59,11 @@ async def upload_documents(files: Annotated[list[UploadFile], File(description="
 def ingest_report(service: StudyService, sources: list[SourceFile], skipped: list[Skipped],
                   progress: Progress | None) -> IngestReport:
     ingested, unchanged = service.ingest(sources, progress)
-    graph = service.snapshot().graph
+    snapshot = service.snapshot()
     return IngestReport(ingested=ingested, unchanged=unchanged,
                         skipped=[SkippedFile(name=s.path, reason=s.reason) for s in skipped],
-                        documents=len(graph.documents), concepts=len(graph.concepts),
-                        typed_relations=len(graph.typed_relations()))
+                        documents=len(snapshot.graph.documents), concepts=len(snapshot.graph.concepts),
+                        typed_relations=snapshot.typed_count)
 
 
 @router.get("/jobs/{job_id}", response_model=Job, tags=["documents"], responses=ERROR_RESPONSES)

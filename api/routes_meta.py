@@ -27,7 +27,7 @@ def health(service: ServiceDep) -> Any:
     graph = snapshot.graph
     return Health(status="ok", store=service.kind, ready=True, revision=snapshot.revision,
                   documents=len(graph.documents), concepts=len(graph.concepts), relations=len(graph.relations),
-                  typed_relations=len(graph.typed_relations()))
+                  typed_relations=snapshot.typed_count)
 
 
 @router.get("/export", responses=ERROR_RESPONSES)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import KnownDep, SnapshotDep
 from api.errors import ERROR_RESPONSES
+from api.views import ModelJSON
 from graph.gaps import gaps
 from graph.study import next_topics, path_between, related_topics, study_path
 from graph.study_models import Connection, GapReport, NextTopic, RelatedTopic, StudyPath
@@ -21,15 +22,15 @@ Name = Annotated[str, Query(min_length=1, max_length=200, description="concept i
 def get_study_path(snapshot: SnapshotDep, target: Name, known: KnownDep,
                    max_depth: Annotated[int | None, Query(ge=0, le=50, description="prerequisite hops back")] = None,
                    limit: Annotated[int | None, Query(ge=0, le=1000, description="at most this many prerequisites")]
-                   = None) -> StudyPath:
+                   = None) -> ModelJSON:
     """Everything `target` needs first, foundations first, each step with why, where to read and its questions."""
-    return study_path(snapshot.index, target, known, max_depth=max_depth, limit=limit)
+    return ModelJSON(study_path(snapshot.index, target, known, max_depth=max_depth, limit=limit))
 
 
 @router.get("/paths/between", response_model=Connection)
-def get_path_between(snapshot: SnapshotDep, source: Name, target: Name) -> Connection:
+def get_path_between(snapshot: SnapshotDep, source: Name, target: Name) -> ModelJSON:
     """How `source` leads to `target`: the strongest prerequisite chain, else the shortest explained connection."""
-    return path_between(snapshot.index, source, target)
+    return ModelJSON(path_between(snapshot.index, source, target))
 
 
 @router.get("/next", response_model=list[NextTopic])
@@ -49,6 +50,6 @@ def get_related(concept: str, snapshot: SnapshotDep,
 @router.get("/gaps", response_model=GapReport)
 def get_gaps(snapshot: SnapshotDep, a: Name, known: KnownDep,
              b: Annotated[str | None, Query(min_length=1, max_length=200, description="second topic")] = None,
-             ) -> GapReport:
+             ) -> ModelJSON:
     """What the notes leave open around `a` (and between `a` and `b`), each item explained in one line."""
-    return gaps(snapshot.index, a, b, known)
+    return ModelJSON(gaps(snapshot.index, a, b, known))

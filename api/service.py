@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from graph.bulk import long_lived
 from graph.errors import DocumentNotFound, StoreError
 from graph.models import Concept, Document, KnowledgeGraph, Relation
 from graph.search import ConceptSearch
@@ -61,6 +62,10 @@ class Snapshot:
         return touching
 
     @cached_property
+    def typed_count(self) -> int:
+        return sum(1 for r in self.graph.relations if r.type.typed)
+
+    @cached_property
     def ranked_relations(self) -> list[Relation]:
         return sorted(self.graph.relations, key=lambda r: (-r.confidence, -len(r.evidence), r.source, r.target))
 
@@ -73,10 +78,17 @@ class Snapshot:
         return {doc_id: list(ids) for doc_id, ids in found.items()}
 
 
-@dataclass(frozen=True)
-class WriteResult:
-    ingested: list[str]
-    graph: KnowledgeGraph
+def ready_snapshot(graph: KnowledgeGraph, revision: str) -> Snapshot:
+    """A snapshot with every index built before any reader sees it, then frozen out of the collector's way:
+    built lazily, the first request paid for it, and each full collection walked it again."""
+    with long_lived():
+        snapshot = Snapshot(graph, revision)
+        for view in ("search", "concepts", "documents", "relations_by_concept", "concepts_by_document",
+                      "typed_count", "ranked_relations"):
+            getattr(snapshot, view)
+        index = snapshot.index
+        _ = index.centrality, index.typed_view, index.all_relations, index.name_keys, index.alias_keys
+    return snapshot
 
 
 class StudyService:
@@ -119,7 +131,7 @@ class StudyService:
             before = self.store.revision()
             graph = self.store.graph()
             if self.store.revision() == before:
-                return Snapshot(graph, before)
+                return ready_snapshot(graph, before)
         raise StoreError("the store kept changing while it was read; try again")
 
     def ingest(self, sources: list[SourceFile], progress: Progress | None = None) -> tuple[list[str], list[str]]:
@@ -145,7 +157,7 @@ class StudyService:
 
     def _commit(self, write: Callable[[], KnowledgeGraph]) -> KnowledgeGraph:
         graph = write()
-        self._snapshot = Snapshot(graph, self.store.revision())  # one assignment: readers switch whole
+        self._snapshot = ready_snapshot(graph, self.store.revision())  # one assignment: readers switch whole
         return graph
 
     def close(self) -> None:

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from fastapi import Response
+from pydantic import BaseModel
+
 from api.schemas import ConceptDetail, ConceptRef, DocumentDetail, DocumentSummary, RelationView
 from api.service import Snapshot
 from graph.models import Document, Relation
+
+
+class ModelJSON(Response):
+    """A model already validated where it was built, serialised once: the route's `response_model` documents it,
+    and FastAPI passes a Response through instead of validating and serialising the model a second time."""
+
+    media_type = "application/json"
+
+    def __init__(self, model: BaseModel) -> None:
+        super().__init__(model.model_dump_json().encode())
 
 
 def relation_view(snapshot: Snapshot, relation: Relation) -> RelationView:

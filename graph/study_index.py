@@ -12,7 +12,7 @@ import networkx as nx
 from graph.bulk import long_lived
 from graph.lookup import find_concept
 from graph.models import Concept, KnowledgeGraph, Location, Question, Relation
-from graph.normalize import slugify
+from graph.normalize import concept_key, slugify
 from graph.prerequisites import PrerequisiteGraph, prerequisite_graph
 from graph.study_models import QuestionRef, Why
 
@@ -36,7 +36,27 @@ class StudyIndex:
     # ---- lookups ----
     def resolve(self, name: str) -> str:
         """A concept id from an id, name or alias; ConceptNotFound with suggestions otherwise."""
-        return name if name in self.concepts else find_concept(self.graph, name).id
+        if name in self.concepts:
+            return name
+        key = concept_key(name)
+        found = self.name_keys.get(key) or self.alias_keys.get(key)
+        return found if found else find_concept(self.graph, name).id  # raises with suggestions
+
+    @cached_property
+    def name_keys(self) -> dict[str, str]:
+        """Normalised display name -> id; the first concept wins, as in `find_concept`."""
+        found: dict[str, str] = {}
+        for concept in self.graph.concepts:
+            found.setdefault(concept_key(concept.name), concept.id)
+        return found
+
+    @cached_property
+    def alias_keys(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for concept in self.graph.concepts:
+            for alias in concept.aliases:
+                found.setdefault(concept_key(alias), concept.id)
+        return found
 
     def resolve_all(self, names: Iterable[str]) -> list[str]:
         return [self.resolve(n) for n in names if n.strip()]
