@@ -32,7 +32,7 @@ from store import synthetic_graphs  # noqa: E402
 
 from graph.embedded import EmbeddedStore  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
-from tests.support.server import free_port  # noqa: E402
+from tests.support.server import running_server  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 CONNECTIONS = (1, 16, 64)
@@ -111,30 +111,14 @@ def main() -> None:
         seed_ids = build_store(scratch / "store", args.concepts, args.relations)
         print(f"store: {len(seed_ids)} seed documents + synthetic {args.concepts:,} concepts / {args.relations:,} "
               "relations")
-        port = free_port()
-        env = {**os.environ, "STUDYGRAPH_DATA_DIR": str(scratch / "store")}
-        with (scratch / "server.log").open("w") as log:
-            server = subprocess.Popen([sys.executable, "-c", "from cli import app; app()", "serve", "--port",
-                                       str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                started = time.perf_counter()
-                while True:
-                    try:
-                        if httpx.get(f"{base}/health", timeout=60).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        time.sleep(0.2)
-                print(f"server ready (store loaded, indexes built) in {time.perf_counter() - started:.1f} s")
-                paths = request_paths(base, random.Random(11))
-                rows = []
-                for endpoint, listing in paths.items():
-                    for connections in CONNECTIONS:
-                        result = run_wrk(base, listing, connections, args.seconds, scratch)
-                        rows.append((endpoint, connections, result))
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+        started = time.perf_counter()
+        with running_server(scratch / "store", timeout=300) as base:
+            print(f"server ready (store loaded, indexes built) in {time.perf_counter() - started:.1f} s")
+            paths = request_paths(base, random.Random(11))
+            rows = []
+            for endpoint, listing in paths.items():
+                for connections in CONNECTIONS:
+                    rows.append((endpoint, connections, run_wrk(base, listing, connections, args.seconds, scratch)))
     baseline = {c: r["rps"] for e, c, r in rows if e.startswith("/health")}
     print(f"\n{'endpoint':<26} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs /health':>10} {'errors':>7}")
     for endpoint, connections, r in rows:

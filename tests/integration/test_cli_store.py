@@ -7,15 +7,13 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import DATA, EXAMPLES, ROOT
-
-CLI = [sys.executable, "-c", "from cli import app; app()"]
+from tests.support.server import CLI
 
 
 def run_cli(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
