@@ -33,8 +33,10 @@ def search_concepts(snapshot: SnapshotDep,
 
 
 @router.get("/concepts/{concept}", response_model=ConceptDetail)
-def get_concept(concept: str, snapshot: SnapshotDep) -> ModelJSON:
-    """A concept by id, name or alias: aliases, definition, relations with evidence, questions, documents."""
+async def get_concept(concept: str, snapshot: SnapshotDep) -> ModelJSON:
+    """A concept by id, name or alias: aliases, definition, relations with evidence, questions, documents.
+
+    On the event loop: one concept's view is cheaper than a hop to the thread pool (see INLINE_PLAN_LIMIT)."""
     return ModelJSON(concept_detail(snapshot, snapshot.index.resolve(concept)))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import KnownDep, SnapshotDep
 from api.errors import ERROR_RESPONSES
@@ -17,14 +18,24 @@ router = APIRouter(tags=["study"], responses=ERROR_RESPONSES)
 
 Name = Annotated[str, Query(min_length=1, max_length=200, description="concept id, name or alias")]
 
+# A plan of at most this many prerequisites takes a few milliseconds: it runs on the event loop, because the
+# hop to a worker thread and back (and the GIL handover between the two) cost more than the plan itself.
+# Larger or unlimited plans go to the thread pool so that one of them cannot hold every other request.
+INLINE_PLAN_LIMIT = 100
+
 
 @router.get("/paths/study", response_model=StudyPath)
-def get_study_path(snapshot: SnapshotDep, target: Name, known: KnownDep,
-                   max_depth: Annotated[int | None, Query(ge=0, le=50, description="prerequisite hops back")] = None,
-                   limit: Annotated[int | None, Query(ge=0, le=1000, description="at most this many prerequisites")]
-                   = None) -> ModelJSON:
+async def get_study_path(snapshot: SnapshotDep, target: Name, known: KnownDep,
+                         max_depth: Annotated[int | None, Query(ge=0, le=50, description="prerequisite hops back")]
+                         = None,
+                         limit: Annotated[int | None, Query(ge=0, le=1000,
+                                                            description="at most this many prerequisites")] = None,
+                         ) -> ModelJSON:
     """Everything `target` needs first, foundations first, each step with why, where to read and its questions."""
-    return ModelJSON(study_path(snapshot.index, target, known, max_depth=max_depth, limit=limit))
+    def plan() -> ModelJSON:
+        return ModelJSON(study_path(snapshot.index, target, known, max_depth=max_depth, limit=limit))
+
+    return plan() if limit is not None and limit <= INLINE_PLAN_LIMIT else await run_in_threadpool(plan)
 
 
 @router.get("/paths/between", response_model=Connection)

@@ -28,7 +28,8 @@ def study_path(index: StudyIndex, target: str, known: Iterable[str] = (), max_de
     candidates = sorted(needed - known_ids, key=lambda cid: (depth[cid], cid))
     kept = candidates if limit is None else candidates[:max(limit, 0)]
     steps_ids = _foundations_first(index, set(kept) | {target_id})
-    steps = [_step(index, number, concept_id, depth[concept_id], set(steps_ids))
+    in_plan = set(steps_ids)
+    steps = [_step(index, number, concept_id, depth[concept_id], in_plan)
              for number, concept_id in enumerate(steps_ids, start=1)]
     walked_all = limit is None or len(candidates) <= limit
     return StudyPath(target=target_id, target_name=index.name(target_id), steps=steps,
@@ -62,27 +63,39 @@ def _foundations_first(index: StudyIndex, concept_ids: set[str]) -> list[str]:
     order.add_nodes_from(concept_ids)
     predecessors = index.order.graph.pred
     order.add_edges_from((before, cid) for cid in concept_ids for before in predecessors[cid] if before in concept_ids)
-    prerequisites = {cid: len(nx.ancestors(order, cid)) for cid in concept_ids}  # within the plan
+    prerequisites = {cid: len(before) for cid, before in _ancestors_within(order).items()}
     centrality = index.centrality
 
     def key(concept_id: str) -> str:
-        difficulty = index.difficulty(concept_id) or 0.0
+        difficulty = index.facts(concept_id).difficulty or 0.0
         return (f"{prerequisites[concept_id]:07d}|{difficulty:05.2f}|{1 - centrality.get(concept_id, 0.0):.6f}|"
                 f"{index.name(concept_id).casefold()}|{concept_id}")
 
     return list(nx.lexicographical_topological_sort(order, key=key))
 
 
+def _ancestors_within(order: nx.DiGraph) -> dict[str, set[str]]:
+    """Every node's ancestors in one pass over a topological order (one `nx.ancestors` walk per node repeats
+    the shared upper part of the plan for every step)."""
+    ancestors: dict[str, set[str]] = {}
+    for concept_id in nx.topological_sort(order):
+        found: set[str] = set()
+        for before in order.pred[concept_id]:
+            found.add(before)
+            found |= ancestors[before]
+        ancestors[concept_id] = found
+    return ancestors
+
+
 def _step(index: StudyIndex, number: int, concept_id: str, depth: int, in_plan: set[str]) -> StudyStep:
-    order = index.order
-    needed_by = [after for after in order.graph.successors(concept_id) if after in in_plan]
-    strongest = max(needed_by, key=lambda after: (order.graph.edges[concept_id, after]["strength"], after),
-                    default=None)
+    after_edges = index.order.graph.succ[concept_id]
+    strongest = max((after for after in after_edges if after in in_plan),
+                    key=lambda after: (after_edges[after]["strength"], after), default=None)
+    facts = index.facts(concept_id)
     return StudyStep(
         order=number, concept=concept_id, name=index.name(concept_id), depth=depth, needed_for=strongest,
-        why=why(order.relation(concept_id, strongest)) if strongest else None, read_at=index.read_at(concept_id),
-        questions=index.questions_about(concept_id), difficulty=index.difficulty(concept_id),
-        effort_minutes=index.effort_minutes(concept_id),
+        why=index.prerequisite_why(concept_id, strongest) if strongest else None, read_at=facts.read_at,
+        questions=facts.questions, difficulty=facts.difficulty, effort_minutes=facts.effort_minutes,
     )
 
 

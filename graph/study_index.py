@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -19,6 +20,15 @@ from graph.study_models import QuestionRef, Why
 READ_AT_LIMIT = 3
 
 
+class StudyFacts(NamedTuple):
+    """What a study step says about its concept, apart from its place in the plan."""
+
+    read_at: list[Location]
+    questions: list[QuestionRef]
+    difficulty: float | None
+    effort_minutes: int
+
+
 class StudyIndex:
     """A read-only view of one KnowledgeGraph for the study algorithms."""
 
@@ -28,6 +38,8 @@ class StudyIndex:
         with long_lived():
             self.order: PrerequisiteGraph = prerequisite_graph(graph)
             self.questions = self._questions_by_concept()
+        self._facts: dict[str, StudyFacts] = {}
+        self._whys: dict[tuple[str, str], Why] = {}
         self.question_concepts: dict[str, set[str]] = defaultdict(set)
         for concept_id, asked in self.questions.items():
             for _, question in asked:
@@ -109,6 +121,23 @@ class StudyIndex:
         for location in concept.locations:
             places.setdefault((location.document, location.section), location)
         return list(places.values())[:READ_AT_LIMIT]
+
+    def facts(self, concept_id: str) -> StudyFacts:
+        """A concept's study facts, made on first use and kept: the graph behind an index never changes, and
+        plans for related targets share most of their steps."""
+        found = self._facts.get(concept_id)
+        if found is None:
+            found = self._facts[concept_id] = StudyFacts(
+                self.read_at(concept_id), self.questions_about(concept_id), self.difficulty(concept_id),
+                self.effort_minutes(concept_id))
+        return found
+
+    def prerequisite_why(self, before: str, after: str) -> Why:
+        """Why `before` comes before `after` in the study order (kept, like `facts`)."""
+        found = self._whys.get((before, after))
+        if found is None:
+            found = self._whys[(before, after)] = why(self.order.relation(before, after))
+        return found
 
     @cached_property
     def centrality(self) -> dict[str, float]:

@@ -145,3 +145,18 @@ def test_empty_answers_are_empty_not_errors() -> None:
     assert next_topics(studied, known=everything) == []
     assert related_topics(studied, "qlora") == []
     assert study_path(studied, "dpo", known=["dpo"]).steps[-1].concept == "dpo"
+
+
+def test_plan_ancestors_in_one_pass_match_networkx() -> None:
+    """The one-pass ancestor sets that order a plan equal networkx's walk from every node."""
+    import random
+
+    import networkx as nx
+
+    from graph.study import _ancestors_within
+
+    rng = random.Random(5)
+    order = nx.DiGraph()
+    order.add_nodes_from(range(60))
+    order.add_edges_from((a, b) for a in range(60) for b in range(a + 1, 60) if rng.random() < 0.08)
+    assert _ancestors_within(order) == {node: nx.ancestors(order, node) for node in order}
