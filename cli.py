@@ -254,9 +254,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+from cli_map import maps  # noqa: E402
 from cli_study import study  # noqa: E402  (the study commands use the helpers above)
 
-app.registered_commands += study.registered_commands
+app.registered_commands += study.registered_commands + maps.registered_commands
 
 if __name__ == "__main__":
     app()

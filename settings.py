@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     max_upload_files: int = Field(default=20, gt=0)
     # Uploads up to this many bytes in all are ingested before the response; larger ones become a job.
     sync_ingest_bytes: int = Field(default=256 * 1024, ge=0)
+    # Maps (`studygraph map`, /map): above this many concepts only the most connected are drawn, with a notice.
+    map_node_cap: int = Field(default=800, gt=0)
 
 
 @lru_cache

@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
-from api import routes_concepts, routes_documents, routes_meta, routes_study
+from api import routes_concepts, routes_documents, routes_maps, routes_meta, routes_page, routes_study
 from api.errors import install_error_handlers
 from api.jobs import JobRegistry
 from api.limits import BodySizeLimit
@@ -40,8 +41,9 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
                               "next topics, related topics, gaps, documents. Every error body is "
                               '`{"error": {"code", "message", "details"}}`.')
     install_error_handlers(app)
-    for module in (routes_meta, routes_concepts, routes_study, routes_documents):
+    for module in (routes_meta, routes_concepts, routes_study, routes_documents, routes_maps, routes_page):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=routes_page.STATIC_DIR), name="static")
     max_body = settings.max_upload_files * (settings.max_file_bytes + _MULTIPART_OVERHEAD)
     app.add_middleware(BodySizeLimit, max_bytes=max_body)
     if settings.cors_origins:

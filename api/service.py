@@ -13,9 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import networkx as nx
+
 from graph.bulk import long_lived
 from graph.errors import DocumentNotFound, StoreError
 from graph.models import Concept, Document, KnowledgeGraph, Relation
+from graph.network import concept_network
 from graph.search import ConceptSearch
 from graph.store import GraphStore
 from graph.study_index import StudyIndex
@@ -60,6 +63,12 @@ class Snapshot:
         for relations in touching.values():
             relations.sort(key=lambda r: (-r.confidence, -len(r.evidence), r.source, r.target))
         return touching
+
+    @cached_property
+    def network(self) -> nx.MultiDiGraph:
+        """What the maps draw; made on the first map request, not before, as many servers never draw one."""
+        with long_lived():
+            return concept_network(self.graph)
 
     @cached_property
     def typed_count(self) -> int:

@@ -295,3 +295,43 @@ def test_concurrent_reads_agree(client: TestClient) -> None:
     for thread in threads:
         thread.join()
     assert len(answers) == 8 and all(a == answers[0] and a[-1] == "QLoRA" for a in answers)
+
+
+def map_records(html: str) -> list[dict]:  # type: ignore[type-arg]
+    import json
+    import re
+
+    return json.loads(re.search(r"var nodeRecords = (\[.*?\]);\n", html, re.S).group(1))  # type: ignore[union-attr]
+
+
+def test_map_pages_draw_the_same_answers_as_the_json_endpoints(client: TestClient) -> None:
+    whole = client.get("/map")
+    assert whole.status_code == 200 and whole.headers["content-type"].startswith("text/html")
+    assert whole.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert len(map_records(whole.text)) == client.get("/health").json()["concepts"]
+    focus = map_records(client.get("/map", params={"concept": "旋转位置编码", "radius": 1}).text)
+    assert "rope" in {n["id"] for n in focus} and len(focus) < len(map_records(whole.text))
+    plan = client.get("/paths/study", params={"target": "DPO"}).json()
+    drawn = map_records(client.get("/map/path", params={"target": "DPO"}).text)
+    assert [n["label"] for n in drawn] == [f"{s['order']}. {s['name']}" for s in plan["steps"]]
+    gaps_page = client.get("/map/gaps", params={"a": "LoRA", "b": "QLoRA"})
+    assert gaps_page.status_code == 200 and "missing link" in gaps_page.text
+    capped = client.get("/map", params={"cap": 5}).text
+    assert len(map_records(capped)) == 5 and "showing the 5 most connected" in capped
+
+
+def test_map_errors_are_the_api_errors(client: TestClient) -> None:
+    missing = assert_error(client.get("/map", params={"concept": "ropee"}), 404, "concept_not_found")
+    assert "RoPE" in missing["details"]["suggestions"]
+    assert_error(client.get("/map", params={"radius": 9}), 422, "invalid_request")
+    assert_error(client.get("/map/path"), 422, "invalid_request")
+
+
+def test_study_page_is_server_rendered_with_a_strict_policy(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "studygraph" in page.text and 'src="/static/page.js"' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert 'data-concept="rope"' in page.text  # the frequent concepts, rendered on the server
+    script = client.get("/static/page.js")
+    assert script.status_code == 200 and ".innerHTML" not in script.text  # note text only as textContent
+    assert "/" not in client.get("/openapi.json").json()["paths"]  # the page is not part of the API schema

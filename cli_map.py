@@ -1,0 +1,59 @@
+"""`studygraph map`: the API's map pages written to a file (concept map, study path or gaps)."""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from cli import _fail, console
+from cli_study import Known, _index, _known
+from graph.errors import StudygraphError
+from graph.gaps import gaps as find_gaps
+from graph.network import concept_network
+from graph.study import study_path
+from settings import get_settings
+from viz.views import concept_map, gaps_map, study_path_map
+
+maps = typer.Typer()
+
+
+@maps.command(name="map")
+def map_command(
+    concept: Annotated[str | None, typer.Argument(help="Focus concept (default: the whole graph).")] = None,
+    radius: Annotated[int, typer.Option(min=1, max=4, help="Relations out from the focus concept.")] = 1,
+    path: Annotated[str | None, typer.Option("--path", help="Draw the study path to this concept instead.")] = None,
+    gaps: Annotated[tuple[str, str] | None, typer.Option("--gaps", help="Draw the gaps between two topics instead.")]
+    = None,
+    known: Known = None,
+    colour: Annotated[str, typer.Option(help="Node colour: community or kind.")] = "community",
+    cap: Annotated[int | None, typer.Option(min=1, help="Most concepts drawn (default STUDYGRAPH_MAP_NODE_CAP).")]
+    = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("map.html"),
+    open_page: Annotated[bool, typer.Option("--open", help="Open the map in the default browser.")] = False,
+) -> None:
+    """Write an interactive map (self-contained HTML, works offline): concepts, a study path, or gaps."""
+    if colour not in ("community", "kind"):
+        raise typer.BadParameter("--colour is 'community' or 'kind'")
+    if sum(x is not None for x in (concept, path, gaps)) > 1:
+        raise typer.BadParameter("give one of CONCEPT, --path or --gaps")
+    try:
+        index = _index()
+        network = concept_network(index.graph)
+        if path:
+            plan = study_path(index, path, _known(known))
+            html = study_path_map(network, plan, index.resolve_all(plan.skipped_known))
+        elif gaps:
+            html = gaps_map(network, find_gaps(index, gaps[0], gaps[1], _known(known)))
+        else:
+            focus = index.resolve(concept) if concept else None
+            html = concept_map(network, focus, radius, node_cap=cap or get_settings().map_node_cap, colour_by=colour)
+    except StudygraphError as exc:
+        raise _fail(exc) from exc
+    output.write_text(html, encoding="utf-8")
+    console.print(f"wrote {escape(str(output))} ({len(html.encode()) / 1e6:.1f} MB)")
+    if open_page:
+        webbrowser.open(output.resolve().as_uri())
