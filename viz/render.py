@@ -16,9 +16,7 @@ from typing import Any
 import pyvis
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from pyvis.edge import Edge
 from pyvis.network import Network
-from pyvis.node import Node
 
 from viz.style import FONT_STACK
 
@@ -31,29 +29,11 @@ _ENVIRONMENT.policies["json.dumps_kwargs"] = {"separators": (",", ":"), "ensure_
 
 
 class BulkNetwork(Network):
-    """A pyvis Network whose node and edge checks are dictionary lookups, not list scans."""
+    """A pyvis Network filled through `add_nodes` / `add_edges`: dictionary checks instead of list scans."""
 
     def __init__(self) -> None:
         super().__init__(directed=True, cdn_resources="in_line")
         self._edge_keys: set[tuple[Any, Any, str]] = set()
-
-    def add_node(self, n_id: str | int, label: str | None = None, shape: str = "dot", color: str = "#97c2fc",
-                 **options: Any) -> None:
-        if n_id in self.node_map:
-            return
-        node = Node(n_id, shape, label=label or n_id, color=color, **options)
-        self.nodes.append(node.options)
-        self.node_ids.append(n_id)
-        self.node_map[n_id] = node.options
-
-    def add_edge(self, source: str | int, to: str | int, **options: Any) -> None:
-        if source not in self.node_map or to not in self.node_map:
-            raise ValueError(f"edge {source!r} -> {to!r} names a node the map does not have")
-        key = (source, to, str(options.get("id", "")))
-        if key in self._edge_keys:
-            return
-        self._edge_keys.add(key)
-        self.edges.append(Edge(source, to, directed=True, **options).options)
 
 
 @dataclass
@@ -122,13 +102,23 @@ def render_page(network: BulkNetwork, page: MapPage) -> str:
 
 
 def add_nodes(network: BulkNetwork, nodes: Iterable[dict[str, Any]]) -> None:
-    """Add prepared node records in bulk (each with `id`, `label` and vis-network options)."""
+    """Add prepared node records in bulk: each already has `id`, `label`, `shape` and its vis-network options,
+    so it goes in as it is (the record pyvis's Node would build), checked against the id map only."""
     for record in nodes:
-        record = dict(record)
-        network.add_node(record.pop("id"), **record)
+        node_id = record["id"]
+        if node_id not in network.node_map:
+            network.nodes.append(record)
+            network.node_ids.append(node_id)
+            network.node_map[node_id] = record
 
 
 def add_edges(network: BulkNetwork, edges: Iterable[dict[str, Any]]) -> None:
+    """Add prepared edge records (`from`, `to`, `id`, `arrows`, options) in bulk, checked like `add_edge`."""
     for record in edges:
-        record = dict(record)
-        network.add_edge(record.pop("from"), record.pop("to"), **record)
+        source, target = record["from"], record["to"]
+        if source not in network.node_map or target not in network.node_map:
+            raise ValueError(f"edge {source!r} -> {target!r} names a node the map does not have")
+        key = (source, target, str(record.get("id", "")))
+        if key not in network._edge_keys:
+            network._edge_keys.add(key)
+            network.edges.append(record)

@@ -10,7 +10,7 @@ import pytest
 from graph.models import Concept, Evidence, KnowledgeGraph, Relation, RelationType
 from graph.network import concept_network
 from graph.study_models import GapItem, GapReport, StudyPath, StudyStep
-from viz.render import BulkNetwork
+from viz.render import BulkNetwork, add_edges, add_nodes
 from viz.views import concept_map, gaps_map, study_path_map
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -118,13 +118,11 @@ def test_gaps_map_marks_each_kind_of_gap() -> None:
     assert (missing["from"], missing["to"]) == ("qlora", "q") and missing["dashes"] and "QLoRA 用 q" in missing["title"]
 
 
-def test_bulk_network_refuses_edges_to_unknown_nodes_and_skips_duplicates() -> None:
+def test_bulk_adds_refuse_edges_to_unknown_nodes_and_skip_duplicates() -> None:
     page = BulkNetwork()
-    page.add_node("a", label="A")
-    page.add_node("a", label="again")
-    page.add_node("b")
-    page.add_edge("a", "b", id="e")
-    page.add_edge("a", "b", id="e")
+    add_nodes(page, [{"id": "a", "label": "A"}, {"id": "a", "label": "again"}, {"id": "b", "label": "b"}])
+    add_edges(page, [{"from": "a", "to": "b", "id": "e"}, {"from": "a", "to": "b", "id": "e"}])
     assert [n["label"] for n in page.nodes] == ["A", "b"] and len(page.edges) == 1
+    assert page.get_nodes() == ["a", "b"]  # pyvis's own view of the same records
     with pytest.raises(ValueError, match="names a node"):
-        page.add_edge("a", "nowhere")
+        add_edges(page, [{"from": "a", "to": "nowhere"}])
