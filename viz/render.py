@@ -53,7 +53,6 @@ class MapPage:
     notice: str = ""
     physics: bool = True
     hierarchical: bool = False
-    total_concepts: int = 0
 
 
 def network_options(node_count: int, edge_count: int, physics: bool, hierarchical: bool) -> dict[str, Any]:

@@ -57,7 +57,7 @@ def concept_map(network: nx.MultiDiGraph, focus: str | None = None, radius: int 
         legend += [LegendEntry(kind, style.group_colour(number), "dot") for kind, number in
                    sorted(_kind_legend(network, shown).items(), key=lambda item: item[1])][:12]
     legend.append(LegendEntry("node size: mentions", "#888888", "dot"))
-    return _page(nodes, edges, MapPage(title=title, legend=legend, notice=notice, total_concepts=len(network)))
+    return _page(nodes, edges, MapPage(title=title, legend=legend, notice=notice))
 
 
 @paused_gc()
@@ -92,8 +92,7 @@ def study_path_map(network: nx.MultiDiGraph, plan: StudyPath, known: Iterable[st
               LegendEntry("known, skipped", style.KNOWN, "dot"), *_edge_legend(edges),
               LegendEntry("thick: why the step is needed", "#555555")]
     title = f"Study path to {plan.target_name}"
-    return _page(nodes, edges, MapPage(title=title, legend=legend, physics=False, hierarchical=True,
-                                       total_concepts=len(network)))
+    return _page(nodes, edges, MapPage(title=title, legend=legend, physics=False, hierarchical=True))
 
 
 @paused_gc()
@@ -141,7 +140,7 @@ def gaps_map(network: nx.MultiDiGraph, report: GapReport) -> str:
             ("missing_link", LegendEntry("missing link", style.MISSING_LINK, "dashed"))) if kind in kinds],
         *_edge_legend(edges)]
     names = " and ".join(_name(network, t) for t in (report.a, report.b) if t)
-    return _page(nodes, edges, MapPage(title=f"Gaps around {names}", legend=legend, total_concepts=len(network)))
+    return _page(nodes, edges, MapPage(title=f"Gaps around {names}", legend=legend))
 
 
 def _page(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], page: MapPage) -> str:
