@@ -18,6 +18,7 @@ from graph.store import GraphStore
 from ingest.pipeline import ingest_paths
 from settings import Settings
 from tests.conftest import DATA, EXAMPLES
+from tests.support.maps import map_records
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -295,13 +296,6 @@ def test_concurrent_reads_agree(client: TestClient) -> None:
     for thread in threads:
         thread.join()
     assert len(answers) == 8 and all(a == answers[0] and a[-1] == "QLoRA" for a in answers)
-
-
-def map_records(html: str) -> list[dict]:  # type: ignore[type-arg]
-    import json
-    import re
-
-    return json.loads(re.search(r"var nodeRecords = (\[.*?\]);\n", html, re.S).group(1))  # type: ignore[union-attr]
 
 
 def test_map_pages_draw_the_same_answers_as_the_json_endpoints(client: TestClient) -> None:

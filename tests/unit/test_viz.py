@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from graph.models import Concept, Evidence, KnowledgeGraph, Relation, RelationType
 from graph.network import concept_network
 from graph.study_models import GapItem, GapReport, StudyPath, StudyStep
+from tests.support.maps import map_records
 from viz.render import BulkNetwork, add_edges, add_nodes
 from viz.views import concept_map, gaps_map, study_path_map
 
@@ -29,9 +29,7 @@ def network(*relations: Relation, names: dict[str, str] | None = None):  # type:
 
 
 def page_data(html: str) -> tuple[list[dict], list[dict]]:  # type: ignore[type-arg]
-    nodes = json.loads(re.search(r"var nodeRecords = (\[.*?\]);\n", html, re.S).group(1))  # type: ignore[union-attr]
-    edges = json.loads(re.search(r"var edgeRecords = (\[.*?\]);\n", html, re.S).group(1))  # type: ignore[union-attr]
-    return nodes, edges
+    return map_records(html, "node"), map_records(html, "edge")
 
 
 def test_concept_map_draws_every_relation_with_its_style_and_evidence() -> None:
