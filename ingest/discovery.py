@@ -10,7 +10,9 @@ from ingest.lexicon import ConceptEntry, ConceptIndex
 from ingest.markdown import ParsedDocument, parse_metadata, parse_tags
 from ingest.terms import has_cjk, is_acronym, is_plausible_term
 
-_BRACKET = re.compile(r"([^()（）\n]{1,80}?)\s*[(（]\s*([^()（）\n]{1,60}?)\s*[)）]")
+_BRACKETED = re.compile(r"[(（]\s*([^()（）\n]{1,60}?)\s*[)）]")
+_LEFT_STOPS = "()（）\n"
+_LEFT_CHARS = 80
 _TRAILING_ENGLISH = re.compile(r"([A-Za-z][A-Za-z0-9+#.'-]*(?: [A-Za-z0-9][A-Za-z0-9+#.'-]*){0,5})\s*$")
 _TRAILING_CJK = re.compile(r"([\u3400-\u9fff]{2,10})\s*$")
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.、)]|[(（]\d+[)）]|[·●•◆■▪-])\s*")
@@ -49,6 +51,16 @@ def _english_name_for(left: str, acronym: str | None) -> str | None:
     return " ".join(words[-4:])
 
 
+def _left_of(text: str, bracket: int) -> str:
+    """The words before a bracket: up to 80 characters back to the line start or another bracket.
+
+    Found by looking back from each bracket: a pattern scanning forward for them retried every start position.
+    """
+    end = len(text[:bracket].rstrip())
+    window = text[max(0, end - _LEFT_CHARS):end]
+    return window[max(window.rfind(ch) for ch in _LEFT_STOPS) + 1:]
+
+
 def bracket_pairs(text: str) -> list[tuple[str, str]]:
     """Alias pairs written as 'name (other name)': 旋转位置编码（RoPE）, ALiBi (Attention with Linear Biases).
 
@@ -58,8 +70,11 @@ def bracket_pairs(text: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     if "(" not in text and "（" not in text:
         return pairs
-    for match in _BRACKET.finditer(text):
-        left, inner = _LEADING_NUMBER.sub("", match.group(1)), match.group(2).strip()
+    for match in _BRACKETED.finditer(text):
+        left = _left_of(text, match.start())
+        if not left:
+            continue
+        left, inner = _LEADING_NUMBER.sub("", left), match.group(1).strip()
         if not is_plausible_term(inner) and not is_acronym(inner):
             continue
         if is_acronym(left.strip()) and not has_cjk(inner) and not _initials_cover(inner.split(), left.strip()):

@@ -74,6 +74,7 @@ class DocumentExtractor:
         self.section_problem: dict[str, str] = {}
         self.open_problem: str | None = None
         self.section_parent = {s.id: s.parent for s in parsed.sections}
+        self.questions_by_id = {q.id: q for q in parsed.questions}
 
     def kind_of(self, concept_id: str) -> str | None:
         entry = self.index.by_id.get(concept_id)
@@ -136,11 +137,14 @@ class DocumentExtractor:
 
     # ---- readings ----
     def _add(self, reading: Reading, block: Block, offset: int, text: str) -> None:
-        evidence = (block.line_of(offset), block.heading, text.strip(), reading.rule)
+        self._record(reading, (block.line_of(offset), block.heading, text.strip()))
+
+    def _record(self, reading: Reading, place: tuple[int, str, str]) -> None:
+        """Note a reading with where it was said: (line, section, sentence)."""
         source, target = reading.source, reading.target
         if reading.type.symmetric and source > target:
             source, target = target, source
-        self.relations[(source, target, reading.type)].append((reading.confidence, evidence, reading.first))
+        self.relations[(source, target, reading.type)].append((reading.confidence, (*place, reading.rule), reading.first))
 
     def _read_sentences(self, folded: str, block: Block, block_mentions: list[Mention], block_cues: list[Cue],
                         subject: str | None, near: bool) -> None:
@@ -158,11 +162,12 @@ class DocumentExtractor:
             first, last = bisect_left(cue_starts, start), bisect_left(cue_starts, end)
             cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start)
                     for c in block_cues[first:last] if c.end <= end]
+            place = (block.line_of(start), block.heading, text.strip())
             if cues or len(mentions) > 1:  # without a cue, every rule needs two concepts
                 for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of, near):
-                    self._add(reading, block, start, text)
+                    self._record(reading, place)
             for a, b in cooccurring_pairs(mentions):
-                self._add(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), block, start, text)
+                self._record(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), place)
             self._note_examples(mentions, text, block, start)
             self._maybe_define(mentions[0], text, block, start)
             previous = list(dict.fromkeys(m.concept for m in mentions))[-3:]
@@ -294,7 +299,7 @@ class DocumentExtractor:
 
     def _read_question(self, index: int, block: Block, mentions: list[Mention]) -> None:
         question_id = self.parsed.question_blocks[index]
-        question = next(q for q in self.parsed.questions if q.id == question_id)
+        question = self.questions_by_id[question_id]
         first_line_end = block.text.find("\n") if "\n" in block.text else len(block.text)
         question.concepts = list(dict.fromkeys(m.concept for m in mentions if m.start < first_line_end))
         tag_ids = [entry.id for entry in (self.index.find(tag) for tag in question.tags) if entry]

@@ -336,19 +336,18 @@ def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], d
     """Questions (headings, numbered items, bold lines), whether answered, with difficulty and tags."""
     questions: list[Question] = []
     by_block: dict[int, str] = {}
+    asks = [_question_text(block) for block in blocks]  # once per block: each question looks ahead at the rest
     for index, block in enumerate(blocks):
-        if block.kind not in ("heading", "paragraph", "item"):
-            continue
-        asked = _question_text(block)
-        if asked is None:
+        asked = asks[index]
+        if asked is None or block.kind not in ("heading", "paragraph", "item"):
             continue
         metadata: dict[str, str] = {}
         answered = len(block.text.strip().split("\n", 1)) > 1 and len(
             _ANSWER_MARK.sub("", block.text.strip().split("\n", 1)[1]).strip()) >= 4
-        for later in blocks[index + 1:]:
+        for offset, later in enumerate(blocks[index + 1:], start=index + 1):
             if later.kind == "heading" and (block.kind != "heading" or later.level <= block.level):
                 break
-            if later.kind != "heading" and _question_text(later) and later.depth <= block.depth:
+            if later.kind != "heading" and asks[offset] and later.depth <= block.depth:
                 break
             if later.kind in ("paragraph", "item") and is_metadata(later):
                 metadata.update(parse_metadata(later.text))

@@ -108,8 +108,11 @@ class SentenceReader:
     def _pronoun_before(self, position: int) -> list[str]:
         """Concepts a pronoun just before `position` stands for (this sentence first, then the previous one)."""
         head = self.text[:position].rstrip().rstrip("和与及跟、").rstrip()
+        lowered = head.lower()
+        if not lowered.endswith(PRONOUNS):
+            return []
         for pronoun in PRONOUNS:
-            if head.lower().endswith(pronoun):
+            if lowered.endswith(pronoun):
                 earlier = [m for m in self.mentions if m.end <= len(head) - len(pronoun)]
                 if earlier:
                     return self._group_ending_at(earlier)
@@ -157,8 +160,9 @@ class SentenceReader:
     def right_group(self, position: int, max_gap: int, cross_clause: bool = False) -> list[str]:
         after = [m for m in self.mentions if m.start >= position]
         tail = self.text[position:].lstrip()
-        for pronoun in PRONOUNS:
-            if tail.lower().startswith(pronoun):
+        lowered = tail.lower()
+        for pronoun in PRONOUNS if lowered.startswith(PRONOUNS) else ():
+            if lowered.startswith(pronoun):
                 start = position + (len(self.text[position:]) - len(tail))
                 earlier = [m for m in self.mentions if m.end <= start]
                 referents = self._group_ending_at(earlier) if earlier else (
