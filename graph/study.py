@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from graph.models import RelationType
+from graph.plan_order import ancestor_sets, ordered
 from graph.study_index import StudyIndex, why
 from graph.study_models import Connection, Hop, NextTopic, RelatedTopic, StudyPath, StudyStep
 
@@ -27,10 +28,15 @@ def study_path(index: StudyIndex, target: str, known: Iterable[str] = (), max_de
     skipped = sorted(needed & known_ids)
     candidates = sorted(needed - known_ids, key=lambda cid: (depth[cid], cid))
     kept = candidates if limit is None else candidates[:max(limit, 0)]
-    steps_ids = _foundations_first(index, set(kept) | {target_id})
-    in_plan = set(steps_ids)
-    steps = [_step(index, number, concept_id, depth[concept_id], in_plan)
-             for number, concept_id in enumerate(steps_ids, start=1)]
+    in_plan = set(kept) | {target_id}
+    predecessors = index.order.graph.pred
+    within = {cid: [before for before in predecessors[cid] if before in in_plan] for cid in in_plan}
+    after_within: dict[str, list[str]] = {cid: [] for cid in in_plan}
+    for cid, before in within.items():
+        for earlier in before:
+            after_within[earlier].append(cid)
+    steps = [_step(index, number, concept_id, depth[concept_id], after_within[concept_id])
+             for number, concept_id in enumerate(_foundations_first(index, within), start=1)]
     walked_all = limit is None or len(candidates) <= limit
     return StudyPath(target=target_id, target_name=index.name(target_id), steps=steps,
                      skipped_known=[index.name(cid) for cid in skipped], truncated=len(candidates) - len(kept),
@@ -57,40 +63,16 @@ def _prerequisite_depths(index: StudyIndex, target_id: str, known_ids: set[str],
     return depth
 
 
-def _foundations_first(index: StudyIndex, concept_ids: set[str]) -> list[str]:
-    # A small real graph of the plan: filtered subgraph views re-check membership on every step.
-    order = nx.DiGraph()
-    order.add_nodes_from(concept_ids)
-    predecessors = index.order.graph.pred
-    order.add_edges_from((before, cid) for cid in concept_ids for before in predecessors[cid] if before in concept_ids)
-    prerequisites = {cid: len(before) for cid, before in _ancestors_within(order).items()}
-    centrality = index.centrality
-
-    def key(concept_id: str) -> str:
-        difficulty = index.facts(concept_id).difficulty or 0.0
-        return (f"{prerequisites[concept_id]:07d}|{difficulty:05.2f}|{1 - centrality.get(concept_id, 0.0):.6f}|"
-                f"{index.name(concept_id).casefold()}|{concept_id}")
-
-    return list(nx.lexicographical_topological_sort(order, key=key))
+def _foundations_first(index: StudyIndex, within: dict[str, list[str]]) -> list[str]:
+    """The plan's steps (`within`: each one's prerequisites in the plan) in study order: fewest prerequisites
+    first among those ready, then the index's tie-break."""
+    prerequisites = {cid: len(before) for cid, before in ancestor_sets(within).items()}
+    return ordered(within, key=lambda concept_id: (prerequisites[concept_id], index.plan_tie_break(concept_id)))
 
 
-def _ancestors_within(order: nx.DiGraph) -> dict[str, set[str]]:
-    """Every node's ancestors in one pass over a topological order (one `nx.ancestors` walk per node repeats
-    the shared upper part of the plan for every step)."""
-    ancestors: dict[str, set[str]] = {}
-    for concept_id in nx.topological_sort(order):
-        found: set[str] = set()
-        for before in order.pred[concept_id]:
-            found.add(before)
-            found |= ancestors[before]
-        ancestors[concept_id] = found
-    return ancestors
-
-
-def _step(index: StudyIndex, number: int, concept_id: str, depth: int, in_plan: set[str]) -> StudyStep:
-    after_edges = index.order.graph.succ[concept_id]
-    strongest = max((after for after in after_edges if after in in_plan),
-                    key=lambda after: (after_edges[after]["strength"], after), default=None)
+def _step(index: StudyIndex, number: int, concept_id: str, depth: int, needed_by: list[str]) -> StudyStep:
+    strengths = index.strengths_after(concept_id)
+    strongest = max(((strengths[after], after) for after in needed_by), default=(None, None))[1]
     facts = index.facts(concept_id)
     return StudyStep(
         order=number, concept=concept_id, name=index.name(concept_id), depth=depth, needed_for=strongest,

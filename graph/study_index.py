@@ -40,6 +40,8 @@ class StudyIndex:
             self.questions = self._questions_by_concept()
         self._facts: dict[str, StudyFacts] = {}
         self._whys: dict[tuple[str, str], Why] = {}
+        self._tie_breaks: dict[str, str] = {}
+        self._after: dict[str, dict[str, float]] = {}
         self.question_concepts: dict[str, set[str]] = defaultdict(set)
         for concept_id, asked in self.questions.items():
             for _, question in asked:
@@ -137,6 +139,24 @@ class StudyIndex:
         found = self._whys.get((before, after))
         if found is None:
             found = self._whys[(before, after)] = why(self.order.relation(before, after))
+        return found
+
+    def plan_tie_break(self, concept_id: str) -> str:
+        """How a plan orders steps that are ready together: lower difficulty, then more central, then name."""
+        found = self._tie_breaks.get(concept_id)
+        if found is None:
+            difficulty = self.facts(concept_id).difficulty or 0.0
+            found = self._tie_breaks[concept_id] = (
+                f"{difficulty:05.2f}|{1 - self.centrality.get(concept_id, 0.0):.6f}|"
+                f"{self.name(concept_id).casefold()}|{concept_id}")
+        return found
+
+    def strengths_after(self, concept_id: str) -> dict[str, float]:
+        """The concepts that build on this one, with the strength of each prerequisite edge (kept, like `facts`)."""
+        found = self._after.get(concept_id)
+        if found is None:
+            found = self._after[concept_id] = {
+                after: data["strength"] for after, data in self.order.graph.succ[concept_id].items()}
         return found
 
     @cached_property

@@ -153,10 +153,38 @@ def test_plan_ancestors_in_one_pass_match_networkx() -> None:
 
     import networkx as nx
 
-    from graph.study import _ancestors_within
+    from graph.plan_order import ancestor_sets
 
     rng = random.Random(5)
     order = nx.DiGraph()
     order.add_nodes_from(range(60))
     order.add_edges_from((a, b) for a in range(60) for b in range(a + 1, 60) if rng.random() < 0.08)
-    assert _ancestors_within(order) == {node: nx.ancestors(order, node) for node in order}
+    assert ancestor_sets({node: list(order.pred[node]) for node in order}) == {node: nx.ancestors(order, node) for node in order}
+
+
+def test_plan_order_matches_networkx_lexicographical_sort() -> None:
+    """Kahn's order over plain dicts equals networkx's lexicographical topological sort with the same key,
+    and a cycle is refused the way networkx refuses it."""
+    import random
+
+    import networkx as nx
+    import pytest
+
+    from graph.plan_order import ordered
+
+    rng = random.Random(9)
+    for _ in range(20):
+        order = nx.DiGraph()
+        nodes = [f"n{i}" for i in range(40)]
+        rng.shuffle(nodes)
+        order.add_nodes_from(nodes)
+        order.add_edges_from((a, b) for i, a in enumerate(nodes) for b in nodes[i + 1:] if rng.random() < 0.1)
+        rank = {node: rng.randrange(5) for node in nodes}
+
+        def key(node: str, rank: dict[str, int] = rank) -> tuple[int, str]:
+            return rank[node], node
+
+        within = {node: list(order.pred[node]) for node in order}
+        assert ordered(within, key=key) == list(nx.lexicographical_topological_sort(order, key=key))
+    with pytest.raises(nx.NetworkXUnfeasible):
+        ordered({"a": ["b"], "b": ["a"]})
