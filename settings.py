@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     sync_ingest_bytes: int = Field(default=256 * 1024, ge=0)
     # Maps (`studygraph map`, /map): above this many concepts only the most connected are drawn, with a notice.
     map_node_cap: int = Field(default=800, gt=0)
+    # `studygraph serve`: server processes; each holds the graph in memory and answers requests on its own core.
+    workers: int = Field(default=1, ge=1, le=64)
 
 
 @lru_cache

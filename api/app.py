@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from api import routes_concepts, routes_documents, routes_maps, routes_meta, routes_page, routes_study
 from api.errors import install_error_handlers
 from api.jobs import JobRegistry
 from api.limits import BodySizeLimit
 from api.service import StudyService
+from graph.errors import StoreError
 from graph.store import GraphStore, open_store
 from settings import Settings, get_settings
 
+log = logging.getLogger("studygraph.api")
 _MULTIPART_OVERHEAD = 64 * 1024
+JOBS_DIR = "jobs"
+
+
+async def _load_before_serving(service: StudyService) -> None:
+    """Load the graph and its indexes before the first request: a worker process takes connections only once
+    its startup is done, so with several workers the ready ones answer while the others load. A store that
+    cannot be read now is retried by every request (and /health says 503) instead of stopping the server."""
+    try:
+        await run_in_threadpool(service.snapshot)
+    except StoreError as exc:
+        log.warning("store not readable at startup: %s", exc)
+    except Exception:
+        log.exception("loading the graph at startup failed; requests will try again")
 
 
 def create_app(settings: Settings | None = None, store_factory: Callable[[], GraphStore] | None = None) -> FastAPI:
@@ -29,7 +46,8 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.service = StudyService(factory, settings.store)
-        app.state.jobs = JobRegistry()
+        app.state.jobs = JobRegistry(settings.data_dir / JOBS_DIR)
+        await _load_before_serving(app.state.service)
         try:
             yield
         finally:

@@ -1,52 +1,91 @@
-"""Background ingest jobs for large uploads: one worker thread, progress readable while it runs."""
+"""Background ingest jobs for large uploads: one worker thread per server process, progress readable from any.
+
+Each job is a small JSON file in the data directory, replaced atomically on every change, so a server with
+several worker processes answers `GET /jobs/{id}` from whichever process the poll reaches.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
 
 from api.errors import domain_error_info
 from api.schemas import ErrorInfo, IngestReport, Job
 from graph.errors import StudygraphError
+from graph.files import replace_file
 from ingest.pipeline import Progress
 
 log = logging.getLogger("studygraph.api")
-_KEPT_JOBS = 200
+KEPT_JOBS = 200
+_UNFINISHED = ("queued", "running")
 
 IngestWork = Callable[[Progress], IngestReport]
 
 
-class JobRegistry:
-    """Runs ingest work off the request thread, one job at a time; remembers the latest jobs' outcomes."""
+class JobRecord(BaseModel):
+    """A job as stored: the job and the process that runs it (to tell a stopped server's jobs from live ones)."""
 
-    def __init__(self) -> None:
-        self._jobs: OrderedDict[str, Job] = OrderedDict()
+    pid: int
+    job: Job
+
+
+class JobRegistry:
+    """Runs ingest work off the request thread, one job at a time per process; keeps the latest jobs on disk."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studygraph-ingest")
 
     def submit(self, files: list[str], work: IngestWork) -> Job:
         job = Job(id=uuid.uuid4().hex, state="queued", files=files)
+        self.directory.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            self._jobs[job.id] = job
-            while len(self._jobs) > _KEPT_JOBS:
-                self._jobs.popitem(last=False)
+            self._save(job, durable=True)
+        self._prune()
         self._pool.submit(self._run, job.id, work)
-        return job.model_copy()
+        return job
 
     def get(self, job_id: str) -> Job | None:
-        with self._lock:
-            job = self._jobs.get(job_id)
-            return job.model_copy() if job else None
+        """The job as last saved; a job whose process has stopped without finishing it reads as failed."""
+        if not job_id.isalnum():
+            return None  # ids are uuid hex: nothing else names a file in the directory
+        try:
+            record = JobRecord.model_validate_json(self._path(job_id).read_bytes())
+        except (FileNotFoundError, ValidationError):
+            return None
+        job = record.job
+        if job.state in _UNFINISHED and not _running(record.pid):
+            return job.model_copy(update={"state": "failed", "error": ErrorInfo(
+                code="job_interrupted", message="the server process running this job stopped before it finished; "
+                                                "upload the files again")})
+        return job
 
-    def _update(self, job_id: str, **changes: object) -> None:
+    def _path(self, job_id: str) -> Path:
+        return self.directory / f"{job_id}.json"
+
+    def _save(self, job: Job, durable: bool) -> None:
+        payload = JobRecord(pid=os.getpid(), job=job).model_dump_json().encode()
+        replace_file(self._path(job.id), payload, durable=durable)
+
+    def _update(self, job_id: str, durable: bool = False, **changes: object) -> None:
         with self._lock:
-            job = self._jobs.get(job_id)
+            job = self.get(job_id)
             if job is not None:
-                self._jobs[job_id] = job.model_copy(update=changes)
+                self._save(job.model_copy(update=changes), durable)
+
+    def _prune(self) -> None:
+        """Keep the latest KEPT_JOBS job files (by modification time); older ones are forgotten."""
+        files = sorted(self.directory.glob("*.json"), key=_mtime_or_zero, reverse=True)
+        for old in files[KEPT_JOBS:]:
+            old.unlink(missing_ok=True)
 
     def _run(self, job_id: str, work: IngestWork) -> None:
         self._update(job_id, state="running", stage="reading")
@@ -57,13 +96,33 @@ class JobRegistry:
         try:
             result = work(progress)
         except StudygraphError as exc:
-            self._update(job_id, state="failed", error=domain_error_info(exc)[1])
+            self._update(job_id, durable=True, state="failed", error=domain_error_info(exc)[1])
         except Exception:
             log.exception("ingest job %s failed", job_id)
-            self._update(job_id, state="failed",
+            self._update(job_id, durable=True, state="failed",
                          error=ErrorInfo(code="internal_error", message="internal error; the server log has the details"))
         else:
-            self._update(job_id, state="done", stage="done", result=result)
+            self._update(job_id, durable=True, state="done", stage="done", result=result)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 checks without sending anything)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _mtime_or_zero(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import JobsDep, ServiceDep, SettingsDep, SnapshotDep, Writer
 from api.errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
+from api.jobs import KEPT_JOBS
 from api.schemas import DocumentDetail, DocumentSummary, IngestReport, Job, RemovalReport, SkippedFile
 from api.service import StudyService
 from api.uploads import read_uploads
@@ -71,7 +72,7 @@ def get_job(job_id: str, jobs: JobsDep) -> Job:
     """Progress of a background ingest: queued, running (stage, done of total), done (result) or failed (error)."""
     job = jobs.get(job_id)
     if job is None:
-        raise ApiError(404, "job_not_found", f"no ingest job {job_id!r} (jobs are kept in memory until restart)",
+        raise ApiError(404, "job_not_found", f"no ingest job {job_id!r} (the latest {KEPT_JOBS} jobs are kept)",
                        {"job": job_id})
     return job
 

@@ -1,7 +1,7 @@
 """HTTP API benchmark: the real server (`studygraph serve`) on the seeds plus a 20,000-concept synthetic graph,
 driven from this separate process by wrk (Debian's `wrk`) on loopback at 1, 16 and 64 connections.
 
-Run: .venv/bin/python bench/api.py [--seconds 8] [--concepts 20000] [--relations 100000]
+Run: .venv/bin/python bench/api.py [--seconds 8] [--workers 2] [--concepts 20000] [--relations 100000]
 Needs `wrk` (apt-get install wrk). The baseline is GET /health in the same run: the HTTP stack, the snapshot
 check and a small JSON body, with no graph work.
 """
@@ -101,18 +101,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--concepts", type=int, default=20_000)
     parser.add_argument("--relations", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server processes (`studygraph serve --workers`); default: one per core")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/api.py needs wrk: apt-get install wrk")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; wrk -t1 on the same machine")
+          f"Python {platform.python_version()}; wrk -t1 on the same machine; server workers: {args.workers}")
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         seed_ids = build_store(scratch / "store", args.concepts, args.relations)
         print(f"store: {len(seed_ids)} seed documents + synthetic {args.concepts:,} concepts / {args.relations:,} "
               "relations")
         started = time.perf_counter()
-        with running_server(scratch / "store", timeout=300) as base:
+        with running_server(scratch / "store", {"STUDYGRAPH_WORKERS": str(args.workers)}, timeout=300) as base:
             print(f"server ready (store loaded, indexes built) in {time.perf_counter() - started:.1f} s")
             paths = request_paths(base, random.Random(11))
             rows = []

@@ -3,9 +3,7 @@ together by one atomic rename under a cross-process lock."""
 
 from __future__ import annotations
 
-import os
 import secrets
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from pydantic import Field, ValidationError
 from graph import reads
 from graph.bulk import long_lived
 from graph.errors import ConceptNotFound, StoreCorrupt, StoreLocked
+from graph.files import replace_file
 from graph.lookup import find_concept
 from graph.merge import merge_graphs
 from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Model
@@ -83,27 +82,10 @@ class EmbeddedStore:
             self._documents = (content.documents_file, parsed.documents)
         return self._documents[1]
 
-    def _write_file(self, target: Path, payload: bytes) -> None:
-        handle, temp_name = tempfile.mkstemp(prefix=".graph-", suffix=".tmp", dir=self.data_dir)
-        try:
-            with os.fdopen(handle, "wb") as temp:
-                temp.write(payload)
-                temp.flush()
-                os.fsync(temp.fileno())
-            os.replace(temp_name, target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-        directory = os.open(self.data_dir, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-
     def _write(self, documents: dict[str, DocumentGraph], graph: KnowledgeGraph) -> None:
         name = f"documents-{secrets.token_hex(8)}.json"
-        self._write_file(self.data_dir / name, DocumentsFile(documents=documents).model_dump_json().encode("utf-8"))
-        self._write_file(self.path, StoreFile(documents_file=name, graph=graph).model_dump_json().encode("utf-8"))
+        replace_file(self.data_dir / name, DocumentsFile(documents=documents).model_dump_json().encode("utf-8"))
+        replace_file(self.path, StoreFile(documents_file=name, graph=graph).model_dump_json().encode("utf-8"))
         for stale in self.data_dir.glob("documents-*.json"):
             if stale.name != name:  # left by earlier writes, or by one that crashed before its commit
                 stale.unlink(missing_ok=True)

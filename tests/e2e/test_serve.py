@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -35,3 +36,27 @@ def test_serve_refuses_a_public_bind_without_a_token(tmp_path: Path) -> None:
     done = subprocess.run([*CLI, "serve", "--host", "0.0.0.0", "--port", "1"], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, env={"STUDYGRAPH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 2 and "STUDYGRAPH_API_TOKEN" in done.stderr and "--insecure" in done.stderr
+
+
+def test_two_worker_processes_share_jobs_and_writes(tmp_path: Path) -> None:
+    """`--workers 2` (here STUDYGRAPH_WORKERS): each poll and read is a new connection, which either process may
+    accept; every one finds the job, and after it every process answers from the new graph."""
+    store = tmp_path / "store"
+    run_cli(store, "ingest", str(EXAMPLES / "attention.md"))
+    env = {"STUDYGRAPH_WORKERS": "2", "STUDYGRAPH_SYNC_INGEST_BYTES": "10"}
+    with running_server(store, env) as base:
+        notes = [("files", (p.name, p.read_bytes(), "text/markdown")) for p in sorted(EXAMPLES.glob("*.md"))]
+        started = httpx.post(f"{base}/documents", files=notes, timeout=60)
+        assert started.status_code == 202, started.text
+        job = started.json()
+        for _ in range(2400):
+            polled = httpx.get(f"{base}/jobs/{job['id']}", timeout=10)
+            assert polled.status_code == 200, polled.text
+            job = polled.json()
+            if job["state"] in ("done", "failed"):
+                break
+            time.sleep(0.05)
+        assert job["state"] == "done", job
+        assert {httpx.get(f"{base}/health", timeout=10).json()["documents"] for _ in range(20)} == {3}
+    log = next(tmp_path.glob("server-*.log")).read_text()
+    assert log.count("Started server process") == 2, log  # two worker processes served

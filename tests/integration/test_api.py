@@ -255,7 +255,7 @@ def test_health_is_503_and_reads_say_why_while_the_store_is_unreachable(tmp_path
         health = c.get("/health")
         assert health.status_code == 503 and health.json()["ready"] is False and "bolt://" in health.json()["message"]
         assert_error(c.get("/concepts/rope"), 503, "store_unavailable")
-    assert len(attempts) == 2  # every request tries again: the server recovers when the store comes back
+    assert len(attempts) == 3  # startup and every request try again: the server recovers when the store is back
 
 
 def test_no_stack_trace_leaks_from_an_unexpected_error(tmp_path: Path) -> None:

@@ -94,7 +94,7 @@ def test_kill_9_during_ingest_leaves_the_previous_graph(tmp_path: Path) -> None:
         while time.monotonic() < deadline:
             if not wait_for_temp_file and time.monotonic() > deadline - 58:
                 break
-            if wait_for_temp_file and list(store.glob(".graph-*.tmp")):
+            if wait_for_temp_file and list(store.glob(".*.tmp")):
                 break
             time.sleep(0.002)
         os.kill(process.pid, signal.SIGKILL)
