@@ -1,9 +1,7 @@
 """Which concepts a map shows and how they group: the area around a focus, the most central nodes under a
 cap, and communities.
 
->>> from collections.abc import Iterator
-
-import networkx as nx
+>>> import networkx as nx
 >>> network = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("a", "c")])
 >>> sorted(focus_area(network, "a", 1))
 ['a', 'b', 'c']
@@ -13,14 +11,17 @@ import networkx as nx
 
 from __future__ import annotations
 
+import threading
+from collections import defaultdict
 from collections.abc import Iterator
 
 import networkx as nx
+import numpy
 
-# Louvain gives the clearest groups but takes seconds past a few thousand nodes (3.9 s for 10,000 nodes and
-# 50,000 edges here); above this size fast label propagation (0.6 s) groups the map instead.
-LOUVAIN_NODE_LIMIT = 3_000
 COMMUNITY_SEED = 7
+COMMUNITY_METHOD = "Louvain"
+# networkit keeps its seed and thread count process-wide: one community run at a time sets and uses them.
+_SEEDED_RUN = threading.Lock()
 
 
 def focus_area(network: nx.MultiDiGraph, focus: str, radius: int) -> set[str]:
@@ -54,16 +55,31 @@ def edges_within(network: nx.MultiDiGraph, nodes: set[str]) -> Iterator[tuple[st
 
 
 def communities(network: nx.MultiDiGraph, nodes: list[str]) -> dict[str, int]:
-    """Community number per node (0 = largest), seeded so the same graph gets the same colours every time."""
-    number_of = {node: number for number, node in enumerate(nodes)}  # int nodes: cheaper to hash and compare
-    simple = nx.Graph()
-    simple.add_nodes_from(range(len(nodes)))
-    simple.add_edges_from((number_of[u], number_of[v]) for u, v in edges_within(network, set(nodes)) if u != v)
-    if simple.number_of_edges() == 0:
+    """Community number per node (0 = largest), seeded so the same graph gets the same colours every time.
+
+    Louvain as networkit's PLM (C++, MIT), one thread, fixed seed: 0.05 s for 10,000 nodes and 30,000 edges,
+    where networkx's Louvain took 2.7 s and its fast label propagation 0.6 s with weaker groups (modularity
+    0.73 against 0.70 and 0.48 on that graph).
+    """
+    import networkit  # imports scipy: paid by the first map, not by every CLI command
+
+    number_of = {node: number for number, node in enumerate(nodes)}
+    pairs = numpy.array([(number_of[u], number_of[v]) for u, v in edges_within(network, set(nodes)) if u != v],
+                        dtype=numpy.uint64).reshape(-1, 2)
+    if len(pairs) == 0:
         return {}
-    if len(simple) <= LOUVAIN_NODE_LIMIT:
-        groups = nx.community.louvain_communities(simple, seed=COMMUNITY_SEED)
-    else:
-        groups = list(nx.community.fast_label_propagation_communities(simple, seed=COMMUNITY_SEED))
-    ordered = sorted(groups, key=lambda group: (-len(group), min(group)))
+    simple = networkit.GraphFromCoo((numpy.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), n=len(nodes),
+                                    directed=False)
+    simple.removeMultiEdges()
+    simple.removeSelfLoops()
+    with _SEEDED_RUN:
+        networkit.setNumberOfThreads(1)
+        networkit.setSeed(COMMUNITY_SEED, False)
+        louvain = networkit.community.PLM(simple, refine=True)
+        louvain.run()
+        membership = louvain.getPartition().getVector()
+    groups: dict[int, list[int]] = defaultdict(list)
+    for member, group in enumerate(membership):
+        groups[group].append(member)
+    ordered = sorted(groups.values(), key=lambda group: (-len(group), group[0]))
     return {nodes[member]: rank for rank, group in enumerate(ordered) for member in group}

@@ -15,7 +15,7 @@ from graph.study_models import GapReport, StudyPath
 from viz import style
 from viz.layout import seed_positions
 from viz.render import BulkNetwork, LegendEntry, MapPage, add_edges, add_nodes, render_page
-from viz.selection import LOUVAIN_NODE_LIMIT, communities, focus_area, most_central
+from viz.selection import COMMUNITY_METHOD, communities, focus_area, most_central
 from viz.tooltips import concept_tooltip, note_tooltip, relation_tooltip
 
 DEFAULT_NODE_CAP = 800
@@ -51,8 +51,7 @@ def concept_map(network: nx.MultiDiGraph, focus: str | None = None, radius: int 
                   "(focus and radius) to see the rest")
     legend = _edge_legend(edges)
     if colour_by == "community":
-        method = "Louvain" if len(shown) <= LOUVAIN_NODE_LIMIT else "label propagation"
-        legend.append(LegendEntry(f"node colour: community ({method})", style.GROUP_COLOURS[0], "dot"))
+        legend.append(LegendEntry(f"node colour: community ({COMMUNITY_METHOD})", style.GROUP_COLOURS[0], "dot"))
     else:
         legend += [LegendEntry(kind, style.group_colour(number), "dot") for kind, number in
                    sorted(_kind_legend(network, shown).items(), key=lambda item: item[1])][:12]
