@@ -8,6 +8,7 @@ import pytest
 
 from graph.embedded import EmbeddedStore
 from graph.errors import StoreCorrupt
+from graph.files import replace_file
 from graph.merge import merge_graphs
 from graph.models import RelationType as R
 from ingest.pipeline import extract_graphs
@@ -69,16 +70,15 @@ def test_a_write_that_dies_before_its_commit_leaves_the_previous_pair(tmp_path: 
     store = EmbeddedStore(tmp_path)
     store.replace_documents(extract_graphs([_source("a.md", "DPO 取代了 PPO。")]))
     before, documents_before = store.graph(), store.document_graphs()
-    real_write = EmbeddedStore._write_file
     calls = []
 
-    def dies_at_commit(self: EmbeddedStore, target: Path, payload: bytes) -> None:
+    def dies_at_commit(target: Path, payload: bytes, durable: bool = True) -> None:
         calls.append(target.name)
         if target.name == "graph.json":
             raise KeyboardInterrupt  # as a kill would, after the new documents file is on disk
-        real_write(self, target, payload)
+        replace_file(target, payload, durable)
 
-    monkeypatch.setattr(EmbeddedStore, "_write_file", dies_at_commit)
+    monkeypatch.setattr("graph.embedded.replace_file", dies_at_commit)
     with pytest.raises(KeyboardInterrupt):
         store.replace_documents(extract_graphs([_source("b.md", "GQA 是 MHA 的变体。")]))
     monkeypatch.undo()
