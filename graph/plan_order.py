@@ -15,7 +15,8 @@ from typing import Any
 import networkx as nx
 
 
-def _successors(predecessors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+def followers(predecessors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The same edges the other way round: each node's nodes that must come after it."""
     after: dict[str, list[str]] = {node: [] for node in predecessors}
     for node, before in predecessors.items():
         for earlier in before:
@@ -41,7 +42,7 @@ def ordered(predecessors: Mapping[str, Sequence[str]], key: Callable[[str], Any]
     `predecessors` maps every node to the nodes that must come before it; all of them must be keys too.
     Raises `nx.NetworkXUnfeasible` on a cycle, as networkx does.
     """
-    after = _successors(predecessors)
+    after = followers(predecessors)
     waiting = {node: len(before) for node, before in predecessors.items()}
     ready = [(key(node), node) for node, count in waiting.items() if count == 0]
     heapq.heapify(ready)

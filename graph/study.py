@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from graph.models import RelationType
-from graph.plan_order import ancestor_sets, ordered
+from graph.plan_order import ancestor_sets, followers, ordered
 from graph.study_index import StudyIndex, why
 from graph.study_models import Connection, Hop, NextTopic, RelatedTopic, StudyPath, StudyStep
 
@@ -31,10 +31,7 @@ def study_path(index: StudyIndex, target: str, known: Iterable[str] = (), max_de
     in_plan = set(kept) | {target_id}
     predecessors = index.order.graph.pred
     within = {cid: [before for before in predecessors[cid] if before in in_plan] for cid in in_plan}
-    after_within: dict[str, list[str]] = {cid: [] for cid in in_plan}
-    for cid, before in within.items():
-        for earlier in before:
-            after_within[earlier].append(cid)
+    after_within = followers(within)
     steps = [_step(index, number, concept_id, depth[concept_id], after_within[concept_id])
              for number, concept_id in enumerate(_foundations_first(index, within), start=1)]
     walked_all = limit is None or len(candidates) <= limit
