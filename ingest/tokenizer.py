@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy
 from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
@@ -14,12 +15,26 @@ from graph.normalize import normalize_text
 _TOKEN = r"[A-Za-z0-9](?:[A-Za-z0-9+#]|[-.'](?=[A-Za-z0-9]))*|\S"
 _TOKEN_AND_GAP = re.compile(rf"({_TOKEN})(\s*)")
 FOLDED_TEXT = "studygraph.folded_text"
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE_FIRST, _WIDE_LAST, _WIDE_SHIFT, _IDEOGRAPHIC_SPACE = 0xFF01, 0xFF5E, 0xFEE0, 0x3000
+_FULLWIDTH = {code: code - _WIDE_SHIFT for code in range(_WIDE_FIRST, _WIDE_LAST + 1)} | {_IDEOGRAPHIC_SPACE: ord(" ")}
 
 
 def fold_width(text: str) -> str:
-    """Map full-width ASCII to half-width, keeping the length, so offsets still point into the source."""
-    return text.translate(_FULLWIDTH)
+    """Map full-width ASCII to half-width, keeping the length, so offsets still point into the source.
+
+    Works on the code points as a numpy array: `str.translate` looks each character up in a dict, which cost
+    more than tokenizing. Text with lone surrogates cannot be encoded that way and takes the slow path.
+
+    >>> fold_width("ＲｏＰＥ（旋转）　ｖ２")
+    'RoPE(旋转) v2'
+    """
+    try:
+        codes = numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32).copy()
+    except UnicodeEncodeError:
+        return text.translate(_FULLWIDTH)
+    codes[(codes >= _WIDE_FIRST) & (codes <= _WIDE_LAST)] -= _WIDE_SHIFT
+    codes[codes == _IDEOGRAPHIC_SPACE] = ord(" ")
+    return codes.tobytes().decode("utf-32-le")
 
 
 class MixedTokenizer:
