@@ -10,8 +10,8 @@ from contextlib import contextmanager
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Without this, the collector walks the whole growing heap again and again while objects pile up: a fifth
-    of a 100,000-relation merge and a third of ingest time. Reference counting still frees everything acyclic;
-    callers that may leave cycles behind collect the young generation between units of work."""
+    of a 100,000-relation merge and a third of ingest time. Reference counting still frees everything acyclic,
+    so work done meanwhile must not leave reference cycles behind (ingest has a test for that)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

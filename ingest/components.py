@@ -29,6 +29,12 @@ def spans_of(doc: Doc, key: str) -> list[Span]:
     return made[key] if key in made else list(doc.spans.get(key, []))
 
 
+def release_spans(doc: Doc) -> None:
+    """Drop the lists `spans_of` reads once the extractor has them: they point back at the Doc, a reference
+    cycle that only the garbage collector would free (and ingest pauses it)."""
+    doc.user_data.pop(_MADE_SPANS, None)
+
+
 def _set_spans(doc: Doc, key: str, spans: list[Span]) -> None:
     doc.spans[key] = spans
     doc.user_data.setdefault(_MADE_SPANS, {})[key] = spans

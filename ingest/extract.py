@@ -13,12 +13,12 @@ from spacy.tokens import Span
 
 from graph.models import Concept, Document, DocumentGraph, Evidence, Location, Relation, RelationType
 from graph.normalize import slugify
-from ingest.components import CONCEPTS_KEY, CUES_KEY, TERMS_KEY, spans_of
+from ingest.components import CONCEPTS_KEY, CUES_KEY, TERMS_KEY, release_spans, spans_of
 from ingest.cues import CUES
 from ingest.lexicon import ConceptIndex
 from ingest.markdown import Block, ParsedDocument, is_metadata
 from ingest.reader import SourceFile
-from ingest.relations import Cue, Mention, Reading, cooccurring_pairs, read_sentence
+from ingest.relations import BY_START, Cue, Mention, Reading, cooccurring_pairs, read_sentence
 from ingest.structure import (
     answer_list_relations,
     attribute_relations,
@@ -91,7 +91,7 @@ class DocumentExtractor:
                 self._register_term(concept_id, span.text)
             found.append(Mention(concept_id, start, end))
             self._note_mention(concept_id, block.text[start:end], block.line_of(start), block.heading)
-        return sorted(found, key=lambda m: m.start)
+        return sorted(found, key=BY_START)
 
     def _register_term(self, concept_id: str, text: str) -> None:
         if concept_id not in self.concepts:
@@ -154,20 +154,23 @@ class DocumentExtractor:
         for sentence in _SENTENCE.finditer(folded):
             start, end = sentence.span()
             first, last = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
-            mentions = [Mention(m.concept, m.start - start, m.end - start)
-                        for m in block_mentions[first:last] if m.end <= end]
+            mentions = [m for m in block_mentions[first:last] if m.end <= end]
             if not mentions:
                 continue
+            if start:  # offsets relative to the sentence (most blocks are a single sentence)
+                mentions = [Mention(m.concept, m.start - start, m.end - start) for m in mentions]
             text = block.text[start:end]
             first, last = bisect_left(cue_starts, start), bisect_left(cue_starts, end)
-            cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start)
-                    for c in block_cues[first:last] if c.end <= end]
+            cues = [c for c in block_cues[first:last] if c.end <= end]
+            if start and cues:
+                cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start) for c in cues]
             place = (block.line_of(start), block.heading, text.strip())
             if cues or len(mentions) > 1:  # without a cue, every rule needs two concepts
                 for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of, near):
                     self._record(reading, place)
-            for a, b in cooccurring_pairs(mentions):
-                self._record(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), place)
+            if len(mentions) > 1:
+                for a, b in cooccurring_pairs(mentions):
+                    self._record(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), place)
             self._note_examples(mentions, text, block, start)
             self._maybe_define(mentions[0], text, block, start)
             previous = list(dict.fromkeys(m.concept for m in mentions))[-3:]
@@ -264,6 +267,7 @@ class DocumentExtractor:
         folded_text = doc.user_data.get(FOLDED_TEXT) or fold_width(joined)
         spans_by_block = _by_block(offsets, [*spans_of(doc, CONCEPTS_KEY), *spans_of(doc, TERMS_KEY)])
         cues_by_block = _by_block(offsets, spans_of(doc, CUES_KEY))
+        release_spans(doc)
         table_rows: dict[int, list[tuple[Block, list[list[str]]]]] = defaultdict(list)
         headers: dict[int, Block] = {}
         previous: int | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -56,7 +55,6 @@ def _extract_graphs(sources: list[SourceFile], known_concepts: Iterable[ConceptE
     graphs = []
     for done, (source, document) in enumerate(zip(sources, parsed, strict=True), start=1):
         graphs.append(DocumentExtractor(source, document, index).run(nlp))
-        gc.collect(0)  # whatever cycles one document left behind, before the next adds more
         progress("extract", done, len(sources))
     return graphs
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from graph.models import RelationType as R
@@ -127,3 +129,20 @@ def test_a_model_uses_the_component_named_inside_it(extract) -> None:  # type: i
 def test_readings_that_look_like_relations_but_are_not(extract, text: str,  # type: ignore[no-untyped-def]
                                                         absent: tuple[str, str, str]) -> None:
     assert absent not in extract(text)
+
+
+def test_extracting_a_document_leaves_no_reference_cycles() -> None:
+    """Ingest pauses the garbage collector, so a document's Doc and spans must be freed by reference counting."""
+    index = ConceptIndex(load_lexicon())
+    nlp = build_nlp(index)
+    text = "# RoPE\n\n- **GQA**: MHA 的变体，LLaMA 采用 RoPE 和 GQA。\n\n| 模型 | 位置编码 |\n|---|---|\n| LLaMA | RoPE |\n"
+    source = SourceFile("t.md", __import__("pathlib").Path("t.md"), text, "utf-8", "0")
+    gc.collect()
+    gc.disable()
+    try:
+        graph = DocumentExtractor(source, parse_markdown("t.md", text), index).run(nlp)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert graph.relations
+    assert unreachable == 0
