@@ -23,7 +23,7 @@ class RelationType(StrEnum):
 
     @property
     def symmetric(self) -> bool:
-        return self in (RelationType.COMPARED_WITH, RelationType.RELATED_TO)
+        return self is RelationType.COMPARED_WITH or self is RelationType.RELATED_TO  # `is`: enum hashing is slow
 
     @property
     def typed(self) -> bool:

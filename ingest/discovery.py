@@ -17,6 +17,7 @@ _TRAILING_ENGLISH = re.compile(r"([A-Za-z][A-Za-z0-9+#.'-]*(?: [A-Za-z0-9][A-Za-
 _TRAILING_CJK = re.compile(r"([\u3400-\u9fff]{2,10})\s*$")
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.、)]|[(（]\d+[)）]|[·●•◆■▪-])\s*")
 _ACRONYM_BESIDE_NAME = re.compile(r"^[\s【\[(（·●•#*_0-9.、]*([A-Z][A-Za-z0-9]{1,7})\s+([^\s(（【\[].{1,30}?)[\s】\])）*_:：]*$")
+_TAG_LABEL = re.compile(r"标签|tags", re.IGNORECASE)
 _FUNCTION_CHARS = "的是和与或及在对将把被用为了中从到由等即也就都还而并但通过使用采用来比如例如"
 
 
@@ -127,6 +128,8 @@ def _bold_terms(document: ParsedDocument) -> Iterable[str]:
 
 def _tag_terms(document: ParsedDocument) -> Iterable[str]:
     for block in document.blocks:
+        if not _TAG_LABEL.search(block.text):
+            continue  # most blocks hold no tag line: skip parsing their metadata
         metadata = parse_metadata(block.text)
         tags = metadata.get("标签") or metadata.get("tags")
         for tag in parse_tags(tags or ""):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import combinations, pairwise
+from operator import attrgetter
 from typing import NamedTuple
 
 from graph.models import RelationType as R
@@ -33,6 +34,9 @@ _SENTENCE_LEAD = re.compile(r"^[\s*_#\-·●•0-9.、]*$")
 _MEMBER_LIST = re.compile(r"[(（]([^()（）]{2,80})[)）]")
 _MEMBER_SEPARATORS = re.compile(r"^[\s、,，/和与及或]*$")
 _MEMBER_TAIL = re.compile(r"^[\s、,，等etc.]*$")
+
+
+BY_START = attrgetter("start")  # sort key for mentions and cues: C-level, unlike a lambda
 
 
 class Mention(NamedTuple):
@@ -84,7 +88,7 @@ class SentenceReader:
                  kind_of: KindOf, subject_is_near: bool = True) -> None:
         self.text = text
         self.is_question = text.rstrip().rstrip("*_ ").endswith(("?", "？"))
-        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.mentions = sorted(mentions, key=BY_START)
         self.subject = subject
         self.previous = previous
         self.kind_of = kind_of
