@@ -328,6 +328,8 @@ def parse_tags(value: str) -> list[str]:
 
 def is_metadata(block: Block) -> bool:
     """True when every line of the block is a metadata line."""
+    if ":" not in block.text and "：" not in block.text:
+        return False  # every metadata line has a colon: most prose is ruled out without splitting lines
     lines = [line for line in block.text.split("\n") if line.strip()]
     return bool(lines) and all(_METADATA.match(line) for line in lines)
 

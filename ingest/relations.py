@@ -406,10 +406,8 @@ class SentenceReader:
 
 
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
-    seen: dict[str, None] = {}
-    for item in items:
-        seen.setdefault(item, None)
-    return list(seen)
+    """The items in first-seen order, without repeats."""
+    return list(dict.fromkeys(items))
 
 
 def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: str | None,

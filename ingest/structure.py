@@ -16,6 +16,7 @@ MAX_COMPARED_ROWS = 6
 MEMBER_LABELS = frozenset({"方法", "主要方法", "常见方法", "类型", "种类", "分类", "常见类型", "主要类型", "变体", "变种",
                            "常见变体", "主要变体", "实现方式", "methods", "types", "kinds", "variants"})
 _SOLUTION_HEADING = re.compile(r"的?(解决方案|解决方法|解决办法|应对方法|应对策略|处理方法|缓解方法|解决思路)")
+_SOLUTION_FIRST_CHARS = re.compile(r"[解应处缓]")  # every word above starts with one: a quick test for most text
 _ONLY_COORDINATION = re.compile(r"^[\s*_、,，/和与及或以及and&+。.]*$")
 _LABEL_FILLER = re.compile(r"[\s*_:：#\-·●•的]")
 _LABEL_END = re.compile(r"^[*_\s]*([:：]|$)")
@@ -27,8 +28,10 @@ def attribute_relations(text: str, mentions: list[Mention], subject: str | None,
     >>> attribute_relations("代表模型:BERT", [Mention("bert", 5, 9)], "encoder-only", lambda c: "architecture")
     [Reading(source='bert', target='encoder-only', type=<RelationType.IS_A: 'IS_A'>, confidence=0.7, rule='attribute:代表模型', first=None)]
     """
+    if subject is None or (":" not in text and "：" not in text):
+        return []
     match = _LABEL.match(text)
-    if not match or subject is None:
+    if not match:
         return []
     label = match.group(1).strip().lower()
     spec = ATTRIBUTE_LABELS.get(label) or ATTRIBUTE_LABELS.get(label.replace(" ", ""))
@@ -141,17 +144,21 @@ def solution_label(text: str) -> bool:
     >>> solution_label("**解决方案**"), solution_label("**方法**:")
     (True, False)
     """
-    match = _SOLUTION_HEADING.search(text)
+    match = _solution_words(text)
     return bool(match) and not _LABEL_FILLER.sub("", text[:match.start()] + text[match.end():])
 
 
 def solved_problem(heading: str, mentions: list[Mention]) -> str | None:
     """The problem a '样本不均衡的解决方案' heading announces solutions to."""
-    match = _SOLUTION_HEADING.search(heading)
+    match = _solution_words(heading)
     if not match:
         return None
     before = [m for m in mentions if m.end <= match.start()]
     return before[-1].concept if before else None
+
+
+def _solution_words(text: str) -> re.Match[str] | None:
+    return _SOLUTION_HEADING.search(text) if _SOLUTION_FIRST_CHARS.search(text) else None
 
 
 def solution_relation(text: str, mentions: list[Mention], problem: str) -> list[Reading]:
