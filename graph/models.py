@@ -35,7 +35,12 @@ class Model(BaseModel):
 
 
 class Location(Model):
-    """Where something stands in the notes: document id, 1-based line, section heading."""
+    """Where something stands in the notes: document id, 1-based line, section heading.
+
+    Frozen, so one instance can stand for every concept named on the same line.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     document: str
     line: int

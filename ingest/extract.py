@@ -319,12 +319,13 @@ class DocumentExtractor:
             encoding=self.source.encoding, chars=len(self.source.text), lines=self.source.text.count("\n") + 1,
             sections=self.parsed.sections, questions=self.parsed.questions, tables=self.parsed.tables,
         )
+        # Concepts named on the same line share its (frozen) Location: half as many models to build.
+        locations = {place: Location(document=self.source.id, line=place[0], section=place[1])
+                     for place in dict.fromkeys(p for t in self.concepts.values() for p in t.places)}
         concepts = [
             Concept(id=cid, name=t.name, aliases=[a for a in t.aliases if a != t.name], kind=t.kind,
                     definition=t.definition, definition_source=t.definition_source, mentions=t.mentions,
-                    locations=[Location(document=self.source.id, line=line, section=section)
-                               for line, section in t.places],
-                    signals=t.signals, example=t.example)
+                    locations=[locations[place] for place in t.places], signals=t.signals, example=t.example)
             for cid, t in self.concepts.items() if t.mentions
         ]
         relations = []
