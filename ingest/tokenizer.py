@@ -13,7 +13,7 @@ from graph.normalize import normalize_text
 
 # English words and terms stay whole across inner hyphens, dots and apostrophes: GPT-3, Top-P, LLaMA-2, v1.5.
 _TOKEN = r"[A-Za-z0-9](?:[A-Za-z0-9+#]|[-.'](?=[A-Za-z0-9]))*|\S"
-_TOKEN_AND_GAP = re.compile(rf"({_TOKEN})(\s*)")
+_TOKEN_AND_GAP = re.compile(rf"(?:([\u3400-\u9fff]+)|({_TOKEN}))(\s*)")
 FOLDED_TEXT = "studygraph.folded_text"
 _WIDE_FIRST, _WIDE_LAST, _WIDE_SHIFT, _IDEOGRAPHIC_SPACE = 0xFF01, 0xFF5E, 0xFEE0, 0x3000
 _FULLWIDTH = {code: code - _WIDE_SHIFT for code in range(_WIDE_FIRST, _WIDE_LAST + 1)} | {_IDEOGRAPHIC_SPACE: ord(" ")}
@@ -53,8 +53,13 @@ class MixedTokenizer:
             words.append(text[:lead])
             spaces.append(False)
         # Every token comes with the whitespace after it: one space is spaCy's `spaces` flag, more is a token.
-        for word, gap in _TOKEN_AND_GAP.findall(text, lead):
-            words.append(word)
+        # A run of Chinese characters is one match (a token per character), not one match per character.
+        for run, word, gap in _TOKEN_AND_GAP.findall(text, lead):
+            if run:
+                words.extend(run)
+                spaces.extend([False] * (len(run) - 1))
+            else:
+                words.append(word)
             if not gap or gap == " ":
                 spaces.append(gap == " ")
             elif gap[0] == " ":

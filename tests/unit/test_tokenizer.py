@@ -41,3 +41,10 @@ def test_fold_width_matches_a_per_character_table() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
         assert fold_width(text) == text.translate(table)
     assert fold_width("ａ\ud800Ｂ") == "a\ud800B"
+
+
+def test_long_chinese_runs_and_gaps_after_them() -> None:
+    text = "旋" * 5000 + "  转\n编 码"
+    doc = _nlp()(text)
+    assert len(doc) == 5000 + 5 and doc.text == text  # the second space of "  " is a token
+    assert [t.whitespace_ for t in doc[4999:]] == [" ", "", "", "", " ", ""]
