@@ -34,6 +34,7 @@ def concept_key(name: str) -> str:
     return normalize_text(name).translate(_JOINERS)
 
 
+@lru_cache(maxsize=200_000)
 def slugify(name: str) -> str:
     """A readable, stable concept id from a display name.
 

@@ -29,7 +29,7 @@ def _cjk_name(run: str) -> str:
 
 def _initials_cover(words: list[str], acronym: str) -> bool:
     """Schwartz-Hearst style check: the acronym's letters appear, in order, among the words' initials."""
-    initials = "".join(part[0] for word in words for part in re.split(r"[-]", word) if part).lower()
+    initials = "".join(part[0] for word in words for part in word.split("-") if part).lower()
     letters = [ch for ch in acronym.lower() if ch.isalpha()]
     position = 0
     for ch in initials:

@@ -86,9 +86,11 @@ class DocumentExtractor:
         found: list[Mention] = []
         for span in spans:
             start, end = span.start_char - offset, span.end_char - offset
-            concept_id = span.id_ or slugify(span.text)
-            if not span.id_:
-                self._register_term(concept_id, span.text)
+            concept_id = span.id_
+            if not concept_id:
+                name = span.text
+                concept_id = slugify(name)
+                self._register_term(concept_id, name)
             found.append(Mention(concept_id, start, end))
             self._note_mention(concept_id, block.text[start:end], block.line_of(start), block.heading)
         return sorted(found, key=BY_START)

@@ -7,6 +7,7 @@ import re
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ENGLISH_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9+#.'-]*(?: [A-Za-z0-9][A-Za-z0-9+#.'-]*){0,4}$")
 _FORMULA = re.compile(r"[=+×*^/\\$<>{}\[\]|~…%@!?？！，,。:：;；\"“”]")
+_LATIN_LEAD = re.compile(r"^[A-Za-z0-9 .-]+")
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 
 GENERIC_WORDS = frozenset(
@@ -47,7 +48,7 @@ def is_plausible_term(text: str) -> bool:
     if len(text) < 2 or text.lower() in GENERIC_WORDS or text.isdigit() or _FORMULA.search(text):
         return False
     if has_cjk(text):
-        core = re.sub(r"^[A-Za-z0-9 .-]+", "", text)
+        core = _LATIN_LEAD.sub("", text)
         if len(text) > 12 or text.startswith(GENERIC_PREFIXES) or core in GENERIC_WORDS:
             return False
         if any(ch in text for ch in "的中与和或及之在对"):
