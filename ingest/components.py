@@ -8,7 +8,6 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from ingest.cues import CUES
 from ingest.terms import is_acronym
@@ -45,6 +44,22 @@ NON_CONCEPT_TERMS = frozenset(
 )
 
 
+def longest_matches(matches: list[tuple[int, int, int]], length: int) -> list[tuple[int, int, int]]:
+    """(start, end, match_id) of the longest of overlapping matches (earliest first on a tie), in text order.
+
+    >>> longest_matches([(7, 0, 1), (8, 0, 2), (9, 1, 3), (5, 3, 4)], 4)
+    [(0, 2, 8), (3, 4, 5)]
+    """
+    ranked = sorted({(start - end, start, match_id, end) for match_id, start, end in matches if start != end})
+    taken = bytearray(length + 1)
+    kept = []
+    for shorter, start, match_id, end in ranked:
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * -shorter
+            kept.append((start, end, match_id))
+    return sorted(kept)
+
+
 class LongestMatchRuler(SpanRuler):
     """A SpanRuler that keeps the longest match wherever matches overlap (earliest first on a tie).
 
@@ -54,16 +69,9 @@ class LongestMatchRuler(SpanRuler):
 
     def match(self, doc: Doc) -> list[Span]:
         self._require_patterns()
-        found = {(start, end, match_id) for match_id, start, end in self.phrase_matcher(doc) if start != end}
-        taken = bytearray(len(doc) + 1)
-        kept = []
-        for start, end, match_id in sorted(found, key=lambda m: (m[0] - m[1], m[0], m[2])):
-            if not any(taken[start:end]):
-                taken[start:end] = b"\x01" * (end - start)
-                kept.append((start, end, match_id))
         labels = self._match_label_id_map
         return [Span(doc, start, end, label=labels[m]["label"], span_id=labels[m]["id"])
-                for start, end, m in sorted(kept)]
+                for start, end, m in longest_matches(self.phrase_matcher(doc), len(doc))]
 
     def set_annotations(self, doc: Doc, matches: list[Span]) -> None:
         _set_spans(doc, self.key or CONCEPTS_KEY, matches)
@@ -114,8 +122,8 @@ class CueMarker:
             self.matcher.add(phrase, [nlp.make_doc(phrase)])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
-        _set_spans(doc, CUES_KEY, filter_spans(spans))
+        _set_spans(doc, CUES_KEY, [Span(doc, start, end, label=match_id)
+                                   for start, end, match_id in longest_matches(self.matcher(doc), len(doc))])
         return doc
 
 

@@ -331,16 +331,19 @@ class DocumentExtractor:
             for cid, t in self.concepts.items() if t.mentions
         ]
         relations = []
+        shared: dict[_Said, Evidence] = {}  # a sentence that states several relations is one (frozen) Evidence
         for (source, target, relation_type), found in self.relations.items():
             said = list({(line, text): (line, section, text, rule) for _, (line, section, text, rule), _ in found}.values())
             if relation_type is RelationType.RELATED_TO:
                 said = said[:_RELATED_EVIDENCE_CAP]
-            evidence = [Evidence(document=self.source.id, line=line, section=section, text=text, rule=rule)
-                        for line, section, text, rule in said]
+            evidence = [shared.get(key) or shared.setdefault(key, self._evidence(*key)) for key in said]
             relations.append(Relation(source=source, target=target, type=relation_type,
                                       confidence=noisy_or(c for c, _, _ in found), weight=len(found),
                                       evidence=evidence, first=agreed_first(f for _, _, f in found)))
         return DocumentGraph(document=document, concepts=concepts, relations=relations)
+
+    def _evidence(self, line: int, section: str, text: str, rule: str) -> Evidence:
+        return Evidence(document=self.source.id, line=line, section=section, text=text, rule=rule)
 
 
 def agreed_first(votes: Iterable[str | None]) -> str | None:
