@@ -150,6 +150,8 @@ class DocumentExtractor:
 
     def _read_sentences(self, folded: str, block: Block, block_mentions: list[Mention], block_cues: list[Cue],
                         subject: str | None, near: bool) -> None:
+        if not block_mentions:
+            return  # every sentence rule needs a concept
         previous: list[str] = []
         mention_starts = [m.start for m in block_mentions]
         cue_starts = [c.start for c in block_cues]
@@ -277,8 +279,9 @@ class DocumentExtractor:
             block, offset = blocks[index], offsets[position]
             mentions = self._mentions(spans_by_block[position], block, offset)
             self.block_mentions[index] = mentions
-            main = self._main_concept(block.text, mentions)
-            if main and (block.kind == "heading" or block.is_lead or block.kind == "item"):
+            topical = block.kind == "heading" or block.is_lead or block.kind == "item"
+            main = self._main_concept(block.text, mentions) if topical else None
+            if main:
                 self.block_main[index] = main
             if block.kind == "heading" and main:
                 self.section_main[block.section] = main
