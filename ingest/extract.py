@@ -37,6 +37,8 @@ from ingest.tokenizer import FOLDED_TEXT, fold_width
 _MODIFIER_AFTER = re.compile(r"^\s*(的|中|里|之)")
 _DEFINING_AFTER = re.compile(r"^\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
+_COOCCURRENCE, _COOCCURRENCE_CONFIDENCE = "co-occurrence", 0.3
+_SYMMETRIC = frozenset(t for t in RelationType if t.symmetric)
 _Said = tuple[int, str, str, str]
 _BLOCK_JOIN = "\n\n"
 # Sentences end where the tokenizer starts a new one: after 。!?; or a line break (text is width-folded).
@@ -144,7 +146,7 @@ class DocumentExtractor:
     def _record(self, reading: Reading, place: tuple[int, str, str]) -> None:
         """Note a reading with where it was said: (line, section, sentence)."""
         source, target = reading.source, reading.target
-        if reading.type.symmetric and source > target:
+        if reading.type in _SYMMETRIC and source > target:
             source, target = target, source
         self.relations[(source, target, reading.type)].append((reading.confidence, (*place, reading.rule), reading.first))
 
@@ -173,8 +175,9 @@ class DocumentExtractor:
                 for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of, near):
                     self._record(reading, place)
             if len(mentions) > 1:
-                for a, b in cooccurring_pairs(mentions):
-                    self._record(Reading(a, b, RelationType.RELATED_TO, 0.3, "co-occurrence"), place)
+                said = (*place, _COOCCURRENCE)
+                for pair in cooccurring_pairs(mentions):  # ordered pairs already: recorded as they are
+                    self.relations[(*pair, RelationType.RELATED_TO)].append((_COOCCURRENCE_CONFIDENCE, said, None))
             self._note_examples(mentions, text, block, start)
             self._maybe_define(mentions[0], text, block, start)
             previous = list(dict.fromkeys(m.concept for m in mentions))[-3:]
@@ -189,8 +192,10 @@ class DocumentExtractor:
 
     def _maybe_define(self, first: Mention, text: str, block: Block, offset: int) -> None:
         tally = self.concepts[first.concept]
+        if tally.definition is not None:
+            return
         lead = text[:first.start].strip().lstrip("-*·●•0123456789.、)） ")
-        if tally.definition is None and not lead and _DEFINING_AFTER.match(text[first.end:]) and len(text) > 12:
+        if not lead and _DEFINING_AFTER.match(text[first.end:]) and len(text) > 12:
             tally.definition = text.strip()[:_DEFINITION_CHARS]
             tally.definition_source = Location(document=self.source.id, line=block.line_of(offset),
                                                section=block.heading)
