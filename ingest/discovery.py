@@ -17,7 +17,7 @@ _TRAILING_ENGLISH = re.compile(r"([A-Za-z][A-Za-z0-9+#.'-]*(?: [A-Za-z0-9][A-Za-
 _TRAILING_CJK = re.compile(r"([\u3400-\u9fff]{2,10})\s*$")
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.、)]|[(（]\d+[)）]|[·●•◆■▪-])\s*")
 _ACRONYM_BESIDE_NAME = re.compile(r"^[\s【\[(（·●•#*_0-9.、]*([A-Z][A-Za-z0-9]{1,7})\s+([^\s(（【\[].{1,30}?)[\s】\])）*_:：]*$")
-_TAG_LABEL = re.compile(r"标签|tags", re.IGNORECASE)
+_TAG_LABEL = re.compile(r"[标Tt](?:签|[Aa][Gg][Ss])")  # 标签 or tags in any case; led by a set of characters: fast
 _FUNCTION_CHARS = "的是和与或及在对将把被用为了中从到由等即也就都还而并但通过使用采用来比如例如"
 
 

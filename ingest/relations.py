@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cached_property
 from itertools import combinations, pairwise
 from operator import attrgetter
 from typing import NamedTuple
@@ -87,16 +88,19 @@ class SentenceReader:
     def __init__(self, text: str, mentions: list[Mention], subject: str | None, previous: list[str],
                  kind_of: KindOf, subject_is_near: bool = True) -> None:
         self.text = text
-        self.is_question = text.rstrip().rstrip("*_ ").endswith(("?", "？"))
         self.mentions = sorted(mentions, key=BY_START)
         self.subject = subject
         self.previous = previous
         self.kind_of = kind_of
-        self.head = self._labelled_head()
         self.cues: list[Cue] = []
         self.subject_is_near = subject_is_near
 
-    def _labelled_head(self) -> str | None:
+    @cached_property
+    def is_question(self) -> bool:
+        return self.text.rstrip().rstrip("*_ ").endswith(("?", "？"))
+
+    @cached_property
+    def head(self) -> str | None:
         """In '**SentencePiece**: BPE的改进版' the line's own label is what the rest talks about."""
         if not self.mentions:
             return None
