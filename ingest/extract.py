@@ -34,7 +34,7 @@ from ingest.structure import (
 )
 from ingest.tokenizer import FOLDED_TEXT, fold_width
 
-_MODIFIER_AFTER = re.compile(r"^\s*(的|中|里|之)")
+_MODIFIER_AFTER = re.compile(r"\s*(的|中|里|之)")  # matched at a mention's end
 _DEFINING_AFTER = re.compile(r"^\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
 _COOCCURRENCE, _COOCCURRENCE_CONFIDENCE = "co-occurrence", 0.3
@@ -86,6 +86,7 @@ class DocumentExtractor:
     def _mentions(self, spans: list[Span], block: Block, offset: int) -> list[Mention]:
         """Concept and term spans of the document's Doc that fall in this block, with block offsets."""
         found: list[Mention] = []
+        text, heading, multiline = block.text, block.heading, "\n" in block.text
         for span in spans:
             start, end = span.start_char - offset, span.end_char - offset
             concept_id = span.id_
@@ -94,7 +95,7 @@ class DocumentExtractor:
                 concept_id = slugify(name)
                 self._register_term(concept_id, name)
             found.append(Mention(concept_id, start, end))
-            self._note_mention(concept_id, block.text[start:end], block.line_of(start), block.heading)
+            self._note_mention(concept_id, text[start:end], block.line_of(start) if multiline else block.line, heading)
         return sorted(found, key=BY_START)
 
     def _register_term(self, concept_id: str, text: str) -> None:
@@ -115,7 +116,7 @@ class DocumentExtractor:
     def _main_concept(self, text: str, mentions: list[Mention]) -> str | None:
         """The topic of a heading or lead: its first concept that is not a modifier ('Deepseek的GRPO')."""
         for mention in mentions:
-            if not _MODIFIER_AFTER.match(text[mention.end:]):
+            if not _MODIFIER_AFTER.match(text, mention.end):
                 return mention.concept
         return mentions[-1].concept if mentions else None
 
