@@ -302,11 +302,11 @@ def _finish_row(builder: _Builder, is_header: bool) -> None:
 
 def _close_sections(sections: list[Section]) -> None:
     """A section ends where the next heading of the same or a higher level starts."""
-    for index, section in enumerate(sections):
-        for later in sections[index + 1:]:
-            if later.level <= section.level:
-                section.line_end = later.line_start - 1
-                break
+    open_sections: list[Section] = []  # sections still waiting for their end, levels strictly rising
+    for later in sections:
+        while open_sections and open_sections[-1].level >= later.level:
+            open_sections.pop().line_end = later.line_start - 1
+        open_sections.append(later)
 
 
 def parse_metadata(text: str) -> dict[str, str]:
@@ -346,7 +346,8 @@ def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], d
         metadata: dict[str, str] = {}
         answered = len(block.text.strip().split("\n", 1)) > 1 and len(
             _ANSWER_MARK.sub("", block.text.strip().split("\n", 1)[1]).strip()) >= 4
-        for offset, later in enumerate(blocks[index + 1:], start=index + 1):
+        for offset in range(index + 1, len(blocks)):  # not a slice: copying the rest per question is quadratic
+            later = blocks[offset]
             if later.kind == "heading" and (block.kind != "heading" or later.level <= block.level):
                 break
             if later.kind != "heading" and asks[offset] and later.depth <= block.depth:

@@ -38,6 +38,12 @@ def test_sections_have_line_ranges_and_parents() -> None:
     assert q1.parent == top.id and top.parent is None
 
 
+def test_a_section_ends_before_the_next_heading_of_its_level_or_higher() -> None:
+    text = "# A\n\n## B\n\n### C\n\n## D\n\n#### E\n\n# F\n\n### G\n"
+    ends = {s.heading: (s.line_start, s.line_end) for s in parse_markdown("d", text).sections}
+    assert ends == {"A": (1, 10), "B": (3, 6), "C": (5, 6), "D": (7, 10), "E": (9, 10), "F": (11, 14), "G": (13, 14)}
+
+
 def test_questions_know_whether_they_are_answered_and_their_metadata() -> None:
     questions = {q.text: q for q in parse_markdown("d", NOTES).questions}
     q1, q2 = questions["Q1: 什么是 GQA？"], questions["Q2: DPO 和 PPO 的区别？"]
