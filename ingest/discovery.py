@@ -57,7 +57,9 @@ def _left_of(text: str, bracket: int) -> str:
 
     Found by looking back from each bracket: a pattern scanning forward for them retried every start position.
     """
-    end = len(text[:bracket].rstrip())
+    end = bracket
+    while end and text[end - 1].isspace():  # not text[:bracket].rstrip(): a long block would be copied per bracket
+        end -= 1
     window = text[max(0, end - _LEFT_CHARS):end]
     return window[max(window.rfind(ch) for ch in _LEFT_STOPS) + 1:]
 
