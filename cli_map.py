@@ -12,11 +12,7 @@ from rich.markup import escape
 from cli import _fail, console
 from cli_study import Known, _index, _known
 from graph.errors import StudygraphError
-from graph.gaps import gaps as find_gaps
-from graph.network import concept_network
-from graph.study import study_path
 from settings import get_settings
-from viz.views import concept_map, gaps_map, study_path_map
 
 maps = typer.Typer()
 
@@ -36,6 +32,12 @@ def map_command(
     open_page: Annotated[bool, typer.Option("--open", help="Open the map in the default browser.")] = False,
 ) -> None:
     """Write an interactive map (self-contained HTML, works offline): concepts, a study path, or gaps."""
+    # Imported here, like the study modules: pyvis and networkx are not needed to start other commands.
+    from graph.gaps import gaps as find_gaps
+    from graph.network import concept_network
+    from graph.study import study_path
+    from viz.views import concept_map, gaps_map, study_path_map
+
     if colour not in ("community", "kind"):
         raise typer.BadParameter("--colour is 'community' or 'kind'")
     if sum(x is not None for x in (concept, path, gaps)) > 1:

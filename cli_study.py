@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from pydantic import BaseModel, TypeAdapter
 from rich.markup import escape
 
 from cli import _fail, _graph, console
-from graph.doctor import doctor as diagnose
 from graph.errors import StudygraphError
-from graph.gaps import gaps as find_gaps
-from graph.study import next_topics, path_between, related_topics, study_path
-from graph.study_index import StudyIndex
-from graph.study_models import NextTopic, RelatedTopic
+
+if TYPE_CHECKING:
+    from graph.study_index import StudyIndex
+    from graph.study_models import NextTopic, RelatedTopic
+
+# The study modules bring networkx (a quarter of a second to import): each command imports what it uses, so
+# `studygraph ingest` starts without them.
 
 study = typer.Typer()
 T = TypeVar("T")
@@ -25,6 +27,8 @@ Json = Annotated[bool, typer.Option("--json", help="Stable JSON instead of the r
 
 
 def _index() -> StudyIndex:
+    from graph.study_index import StudyIndex
+
     return StudyIndex(_graph())
 
 
@@ -66,6 +70,8 @@ def path(
     as_json: Json = False,
 ) -> None:
     """Study path to TARGET: prerequisites foundations first, why each is needed and where to read it."""
+    from graph.study import path_between, study_path
+
     try:
         index = _index()
         if source or to:
@@ -113,6 +119,8 @@ def path(
 def next_command(known: Known = None, limit: Annotated[int, typer.Option(help="How many.")] = 10,
                  as_json: Json = False) -> None:
     """What to learn next: concepts whose prerequisites you know, ranked by how much they unlock."""
+    from graph.study import next_topics
+
     topics = _answer(lambda: next_topics(_index(), _known(known), limit), as_json)
     if topics is None:
         return None
@@ -127,6 +135,8 @@ def next_command(known: Known = None, limit: Annotated[int, typer.Option(help="H
 def related(concept: Annotated[str, typer.Argument(help="Concept name, alias or id.")],
             as_json: Json = False) -> None:
     """Related topics: comparisons, variants, alternatives and siblings, strongest first."""
+    from graph.study import related_topics
+
     topics = _answer(lambda: related_topics(_index(), concept), as_json)
     if topics is None:
         return None
@@ -140,6 +150,8 @@ def gaps(a: Annotated[str, typer.Argument(help="A topic.")],
          b: Annotated[str | None, typer.Argument(help="A second, related topic.")] = None,
          known: Known = None, as_json: Json = False) -> None:
     """Gaps around A (or between A and B): bridges, unexplained concepts, unanswered questions, missing links."""
+    from graph.gaps import gaps as find_gaps
+
     report = _answer(lambda: find_gaps(_index(), a, b, _known(known)), as_json)
     if report is None:
         return None
@@ -153,6 +165,8 @@ def gaps(a: Annotated[str, typer.Argument(help="A topic.")],
 @study.command()
 def doctor(as_json: Json = False) -> None:
     """Check the graph: cycles broken for study order, orphans, concepts without evidence, likely duplicates."""
+    from graph.doctor import doctor as diagnose
+
     report = _answer(lambda: diagnose(_index()), as_json)
     if report is None:
         return None
