@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.models import Concept, KnowledgeGraph, Relation, RelationType
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # For `A <type> B` the learner studies B before A ...
 PREREQUISITE_OF_SOURCE = frozenset({RelationType.EXTENDS, RelationType.VARIANT_OF, RelationType.REPLACES,
@@ -66,7 +68,13 @@ def prerequisite_closure(target: str, fetch: EdgeFetcher, max_depth: int | None 
 
 
 def relation_view(graph: KnowledgeGraph, typed_only: bool = True) -> nx.Graph:
-    """Undirected view of the relations (each edge keeps its relations), built once per loaded graph."""
+    """Undirected view of the relations (each edge keeps its relations), built once per loaded graph.
+
+    networkx is imported here, on the first neighbourhood read: every store command imports this module, and
+    networkx would add a quarter of a second to starting `studygraph ingest`.
+    """
+    import networkx as nx
+
     view = nx.Graph()
     view.add_nodes_from(c.id for c in graph.concepts)
     for relation in graph.relations:
@@ -80,6 +88,8 @@ def relation_view(graph: KnowledgeGraph, typed_only: bool = True) -> nx.Graph:
 
 def neighbourhood_in(view: nx.Graph, concepts: dict[str, Concept], concept_id: str, depth: int) -> KnowledgeGraph:
     """Concepts within `depth` hops of a concept along relations in either direction, and the relations among them."""
+    import networkx as nx
+
     ball = set(nx.single_source_shortest_path_length(view, concept_id, cutoff=check_hops(depth)))
     relations = [r for _, _, found in view.subgraph(ball).edges(data="relations") for r in found]
     return sorted_graph((concepts[cid] for cid in ball), relations)
