@@ -12,7 +12,7 @@ from spacy.vocab import Vocab
 from graph.normalize import normalize_text
 
 # English words and terms stay whole across inner hyphens, dots and apostrophes: GPT-3, Top-P, LLaMA-2, v1.5.
-_TOKEN = r"[A-Za-z0-9](?:[A-Za-z0-9+#]|[-.'](?=[A-Za-z0-9]))*|\S"
+_TOKEN = r"[A-Za-z0-9][A-Za-z0-9+#]*(?:[-.'][A-Za-z0-9][A-Za-z0-9+#]*)*|\S"
 _TOKEN_AND_GAP = re.compile(rf"(?:([\u3400-\u9fff]+)|({_TOKEN}))(\s*)")
 FOLDED_TEXT = "studygraph.folded_text"
 _WIDE_FIRST, _WIDE_LAST, _WIDE_SHIFT, _IDEOGRAPHIC_SPACE = 0xFF01, 0xFF5E, 0xFEE0, 0x3000

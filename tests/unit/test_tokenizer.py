@@ -48,3 +48,8 @@ def test_long_chinese_runs_and_gaps_after_them() -> None:
     doc = _nlp()(text)
     assert len(doc) == 5000 + 5 and doc.text == text  # the second space of "  " is a token
     assert [t.whitespace_ for t in doc[4999:]] == [" ", "", "", "", " ", ""]
+
+
+def test_joiners_stay_inside_a_term_only_between_letters_or_digits() -> None:
+    doc = _nlp()("a..b x- y GPT-3.5-turbo C++ it's -z")
+    assert [t.text for t in doc] == ["a", ".", ".", "b", "x", "-", "y", "GPT-3.5-turbo", "C++", "it's", "-", "z"]
