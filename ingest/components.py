@@ -69,9 +69,15 @@ class LongestMatchRuler(SpanRuler):
 
     def match(self, doc: Doc) -> list[Span]:
         self._require_patterns()
-        labels = self._match_label_id_map
-        return [Span(doc, start, end, label=labels[m]["label"], span_id=labels[m]["id"])
-                for start, end, m in longest_matches(self.phrase_matcher(doc), len(doc))]
+        kept = longest_matches(self.phrase_matcher(doc), len(doc))
+        # Label and id as string-store hashes, once per concept: given strings, Span hashes them per span.
+        labels, strings = self._match_label_id_map, doc.vocab.strings
+        hashes = {m: (strings.add(labels[m]["label"]), strings.add(labels[m]["id"])) for m in {m for _, _, m in kept}}
+        spans = []
+        for start, end, match_id in kept:
+            label, span_id = hashes[match_id]
+            spans.append(Span(doc, start, end, label=label, span_id=span_id))
+        return spans
 
     def set_annotations(self, doc: Doc, matches: list[Span]) -> None:
         _set_spans(doc, self.key or CONCEPTS_KEY, matches)
@@ -99,7 +105,8 @@ class TermSpotter:
         strings = doc.vocab.strings
         candidates = [orth for orth in numpy.unique(orths) if _is_term(strings[int(orth)])]
         positions = numpy.flatnonzero(numpy.isin(orths, candidates)) if candidates else []
-        _set_spans(doc, self.spans_key, [Span(doc, int(i), int(i) + 1, label="TERM") for i in positions
+        label = strings.add("TERM")
+        _set_spans(doc, self.spans_key, [Span(doc, int(i), int(i) + 1, label=label) for i in positions
                                          if int(i) not in covered])
         return doc
 
