@@ -301,8 +301,8 @@ class DocumentExtractor:
             if block.kind == "table_row":
                 table_rows[block.table or 0].append((block, _cell_mentions(block, mentions)))
             folded = folded_text[offset:offset + len(block.text)]
-            cues = [Cue(c.label_, CUES[c.label_], c.start_char - offset, c.end_char - offset)
-                    for c in cues_by_block[position]]
+            cues = [Cue(phrase, CUES[phrase], c.start_char - offset, c.end_char - offset)
+                    for c in cues_by_block[position] for phrase in (c.label_,)]  # the label looked up once
             self._read_sentences(folded, block, mentions, cues, subject, near)
             self._read_structure(index, block, folded, mentions, subject)
             self._read_answer(previous, block, mentions)
