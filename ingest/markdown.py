@@ -110,13 +110,13 @@ def _is_label(text: str) -> bool:
 
 def _question_text(block: Block) -> str | None:
     """The question a block asks, if it asks one."""
-    first = block.text.strip().split("\n", 1)[0].strip().strip("*").strip()
+    first, _, rest = block.text.strip().partition("\n")
+    first = first.strip().strip("*").strip()
     first_plain = first.rstrip("。.").strip()
     if not first_plain or _METADATA.match(first):
         return None
     if first_plain.endswith(("?", "？")) or _QUESTION_START.match(first_plain):
         return first_plain
-    rest = block.text.strip().split("\n", 1)[1] if "\n" in block.text.strip() else ""
     if rest and _ANSWER_MARK.match(rest) and _QUESTION_WORDS.search(first_plain.lower()):
         return first_plain
     return None
@@ -344,8 +344,8 @@ def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], d
         if asked is None or block.kind not in ("heading", "paragraph", "item"):
             continue
         metadata: dict[str, str] = {}
-        answered = len(block.text.strip().split("\n", 1)) > 1 and len(
-            _ANSWER_MARK.sub("", block.text.strip().split("\n", 1)[1]).strip()) >= 4
+        _, newline, rest = block.text.strip().partition("\n")
+        answered = bool(newline) and len(_ANSWER_MARK.sub("", rest).strip()) >= 4
         for offset in range(index + 1, len(blocks)):  # not a slice: copying the rest per question is quadratic
             later = blocks[offset]
             if later.kind == "heading" and (block.kind != "heading" or later.level <= block.level):
@@ -354,7 +354,8 @@ def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], d
                 break
             if later.kind in ("paragraph", "item") and is_metadata(later):
                 metadata.update(parse_metadata(later.text))
-            elif later.kind != "heading" and (later.kind == "code" or len(_ANSWER_MARK.sub("", later.text).strip()) >= 4):
+            elif not answered and later.kind != "heading" and (
+                    later.kind == "code" or len(_ANSWER_MARK.sub("", later.text).strip()) >= 4):
                 answered = True
         question_id = f"{doc_id}:L{block.line}"
         stars = len(_STARS.findall(metadata.get("难度", metadata.get("difficulty", ""))))
