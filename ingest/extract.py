@@ -35,7 +35,7 @@ from ingest.structure import (
 from ingest.tokenizer import FOLDED_TEXT, fold_width
 
 _MODIFIER_AFTER = re.compile(r"\s*(的|中|里|之)")  # matched at a mention's end
-_DEFINING_AFTER = re.compile(r"^\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
+_DEFINING_AFTER = re.compile(r"\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
 _COOCCURRENCE, _COOCCURRENCE_CONFIDENCE = "co-occurrence", 0.3
 _SYMMETRIC = frozenset(t for t in RelationType if t.symmetric)
@@ -161,27 +161,36 @@ class DocumentExtractor:
         for sentence in _SENTENCE.finditer(folded):
             start, end = sentence.span()
             first, last = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
-            mentions = [m for m in block_mentions[first:last] if m.end <= end]
-            if not mentions:
+            if first == last:
                 continue
+            mentions = block_mentions[first:last]
+            if mentions[-1].end > end:  # mentions never overlap: only the last can run past the sentence's end
+                mentions = [m for m in mentions if m.end <= end]
+                if not mentions:
+                    continue
             if start:  # offsets relative to the sentence (most blocks are a single sentence)
                 mentions = [Mention(m.concept, m.start - start, m.end - start) for m in mentions]
             text = block.text[start:end]
             first, last = bisect_left(cue_starts, start), bisect_left(cue_starts, end)
-            cues = [c for c in block_cues[first:last] if c.end <= end]
+            cues = block_cues[first:last]
+            if cues and cues[-1].end > end:  # cues never overlap either
+                cues = [c for c in cues if c.end <= end]
             if start and cues:
                 cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start) for c in cues]
-            place = (block.line_of(start), block.heading, text.strip())
-            if cues or len(mentions) > 1:  # without a cue, every rule needs two concepts
+            crowded = len(mentions) > 1
+            if cues or crowded:  # without a cue, every rule needs two concepts
+                place = (block.line_of(start), block.heading, text.strip())
                 for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of, near):
                     self._record(reading, place)
-            if len(mentions) > 1:
-                said = (*place, _COOCCURRENCE)
-                for pair in cooccurring_pairs(mentions):  # ordered pairs already: recorded as they are
-                    self.relations[(*pair, RelationType.RELATED_TO)].append((_COOCCURRENCE_CONFIDENCE, said, None))
+                if crowded:
+                    said = (*place, _COOCCURRENCE)
+                    for pair in cooccurring_pairs(mentions):  # ordered pairs already: recorded as they are
+                        self.relations[(*pair, RelationType.RELATED_TO)].append(
+                            (_COOCCURRENCE_CONFIDENCE, said, None))
             self._note_examples(mentions, text, block, start)
             self._maybe_define(mentions[0], text, block, start)
-            previous = list(dict.fromkeys(m.concept for m in mentions))[-3:]
+            previous = [mentions[0].concept] if len(mentions) == 1 else list(
+                dict.fromkeys(m.concept for m in mentions))[-3:]
 
     def _note_examples(self, mentions: list[Mention], text: str, block: Block, offset: int) -> None:
         """Keep the first sentence naming each concept: evidence for what its name alone says."""
@@ -193,10 +202,10 @@ class DocumentExtractor:
 
     def _maybe_define(self, first: Mention, text: str, block: Block, offset: int) -> None:
         tally = self.concepts[first.concept]
-        if tally.definition is not None:
+        if tally.definition is not None or len(text) <= 12:
             return
         lead = text[:first.start].strip().lstrip("-*·●•0123456789.、)） ")
-        if not lead and _DEFINING_AFTER.match(text[first.end:]) and len(text) > 12:
+        if not lead and _DEFINING_AFTER.match(text, first.end):
             tally.definition = text.strip()[:_DEFINITION_CHARS]
             tally.definition_source = Location(document=self.source.id, line=block.line_of(offset),
                                                section=block.heading)

@@ -201,7 +201,12 @@ class SentenceReader:
     # ---- rules ----
     def read(self, cues: list[Cue]) -> list[Reading]:
         self.cues = cues
-        readings: list[Reading] = [*self._from_to(cues), *self._bracketed_members(), *self._compounds()]
+        text = self.text
+        # Characters each structural rule needs, checked before any of its pattern runs.
+        readings: list[Reading] = self._from_to(cues) if "从" in text else []
+        if "(" in text or "（" in text:
+            readings += self._bracketed_members()
+        readings += compound_readings(text, self.mentions, self.kind_of)
         for cue in cues:
             rule = getattr(self, f"_{cue.spec.pattern}")
             readings.extend(rule(cue))
@@ -234,19 +239,6 @@ class SentenceReader:
                 continue  # "Embedding (OpenAI/BGE)": unknown names in brackets are as often vendors as kinds
             head = heads[-1].concept
             readings += [Reading(m.concept, head, R.IS_A, 0.6, "bracketed-members") for m in inside if m.concept != head]
-        return readings
-
-    def _compounds(self) -> list[Reading]:
-        """'DeepSpeed ZeRO', 'GPTQ 量化', 'cosine decay LR schedule': the first name modifies the second."""
-        readings = []
-        for first, second in pairwise(self.mentions):
-            if self.text[first.end:second.start].strip() or first.concept == second.concept:
-                continue
-            modifier, head = self.kind_of(first.concept), self.kind_of(second.concept)
-            if modifier in TOOL_KINDS and head in COMPONENT_KINDS - {"concept"}:
-                readings.append(Reading(first.concept, second.concept, R.USES, 0.45, "compound"))
-            elif modifier in SORT_KINDS and head in ("technique", "method"):
-                readings.append(Reading(first.concept, second.concept, R.VARIANT_OF, 0.45, "compound"))
         return readings
 
     def _within(self, cue: Cue) -> list[Reading]:
@@ -409,6 +401,20 @@ class SentenceReader:
                 for p in parts for w in whole if p != w]
 
 
+def compound_readings(text: str, mentions: list[Mention], kind_of: KindOf) -> list[Reading]:
+    """'DeepSpeed ZeRO', 'GPTQ 量化', 'cosine decay LR schedule': the first name modifies the second."""
+    readings = []
+    for first, second in pairwise(mentions):
+        if text[first.end:second.start].strip() or first.concept == second.concept:
+            continue
+        modifier, head = kind_of(first.concept), kind_of(second.concept)
+        if modifier in TOOL_KINDS and head in COMPONENT_KINDS - {"concept"}:
+            readings.append(Reading(first.concept, second.concept, R.USES, 0.45, "compound"))
+        elif modifier in SORT_KINDS and head in ("technique", "method"):
+            readings.append(Reading(first.concept, second.concept, R.VARIANT_OF, 0.45, "compound"))
+    return readings
+
+
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
     """The items in first-seen order, without repeats."""
     return list(dict.fromkeys(items))
@@ -424,6 +430,9 @@ def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: 
     ...     "BERT 用 WordPiece", ms, [Cue("用", CUES["用"], 5, 6)], None, [], lambda c: None)]
     [('bert', 'USES', 'wordpiece')]
     """
+    if not cues and "从" not in text and "(" not in text and "（" not in text:
+        # Only the compound rule can read a sentence without a cue, bracket or 从: no reader needed.
+        return compound_readings(text, sorted(mentions, key=BY_START), kind_of)  # never a concept with itself
     return SentenceReader(text, mentions, subject, previous, kind_of, subject_is_near).read(cues)
 
 
