@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from itertools import pairwise
 
 import pytest
 
@@ -146,3 +147,17 @@ def test_extracting_a_document_leaves_no_reference_cycles() -> None:
         gc.enable()
     assert graph.relations
     assert unreachable == 0
+
+
+def test_mentions_and_cues_never_overlap() -> None:
+    """The sentence loop cuts a block's mentions and cues at a sentence end by looking at the last one only."""
+    from ingest.components import CONCEPTS_KEY, CUES_KEY, TERMS_KEY, spans_of
+
+    nlp = build_nlp(ConceptIndex(load_lexicon()))
+    text = ("Grouped-Query Attention (GQA) 是 MHA 的变体；LLaMA-2 采用 GQA 和 RoPE，KV Cache 更小。"
+            "QLoRA 基于 LoRA，而 FooBarNet 与 XyzLM 对比 vs BPE。")
+    doc = nlp(text)
+    for spans in ([*spans_of(doc, CONCEPTS_KEY), *spans_of(doc, TERMS_KEY)], spans_of(doc, CUES_KEY)):
+        ordered = sorted((s.start, s.end) for s in spans)
+        assert len(ordered) >= 2
+        assert all(end <= later for (_, end), (later, _) in pairwise(ordered))
