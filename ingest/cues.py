@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from graph.models import RelationType as R
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CueSpec:
     """How a cue joins concepts.
 

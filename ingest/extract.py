@@ -47,7 +47,7 @@ _NAME_FILLER = re.compile(r"[\s*_:：()（）\-—·●0-9.、]")
 _DEFINITION_CHARS = 200
 
 
-@dataclass
+@dataclass(slots=True)
 class _ConceptTally:
     name: str
     aliases: dict[str, None] = field(default_factory=dict)

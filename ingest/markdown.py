@@ -32,7 +32,7 @@ _LEAD_BULLET = re.compile(r"^\s*[·●•◆■▪]\s*")
 _STARS = re.compile(r"[⭐★]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A unit of prose: a heading, paragraph, list item or table row, with plain text and its first line."""
 
