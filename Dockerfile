@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
-COPY pyproject.toml README.md cli.py cli_study.py settings.py ./
+COPY pyproject.toml README.md settings.py ./
+COPY cli ./cli
 COPY graph ./graph
 COPY ingest ./ingest
 COPY api ./api

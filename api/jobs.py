@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from api.errors import domain_error_info
 from api.schemas import ErrorInfo, IngestReport, Job
 from graph.errors import StudygraphError
-from graph.files import replace_file
+from graph.store.durable_files import replace_file
 from ingest.pipeline import Progress
 
 log = logging.getLogger("studygraph.api")

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import KnownDep, SnapshotDep
 from api.errors import ERROR_RESPONSES
-from graph.gaps import gaps
-from graph.study import study_path
+from graph.study.gaps import gaps
+from graph.study.plans import study_path
 from viz.views import concept_map, gaps_map, study_path_map
 
 # Errors stay JSON (the API's one error body) while the pages are HTML: say so per media type, or FastAPI would

@@ -10,9 +10,10 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import KnownDep, SnapshotDep
 from api.errors import ERROR_RESPONSES
 from api.views import ModelJSON
-from graph.gaps import gaps
-from graph.study import next_topics, path_between, related_topics, study_path
-from graph.study_models import Connection, GapReport, NextTopic, RelatedTopic, StudyPath
+from graph.study.answers import Connection, GapReport, NextTopic, RelatedTopic, StudyPath
+from graph.study.gaps import gaps
+from graph.study.plans import path_between, study_path
+from graph.study.topics import next_topics, related_topics
 
 router = APIRouter(tags=["study"], responses=ERROR_RESPONSES)
 

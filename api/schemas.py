@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from graph.models import Evidence, Location, Question, RelationType, Section
-from graph.study_models import QuestionRef
+from graph.study.answers import QuestionRef
 
 
 class ErrorInfo(BaseModel):

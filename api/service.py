@@ -21,7 +21,7 @@ from graph.models import Concept, Document, KnowledgeGraph, Relation
 from graph.network import concept_network
 from graph.search import ConceptSearch
 from graph.store import GraphStore
-from graph.study_index import StudyIndex
+from graph.study.index import StudyIndex
 from ingest.lexicon import ConceptEntry
 from ingest.pipeline import Progress, extract_graphs
 from ingest.reader import SourceFile

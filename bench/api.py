@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from store import synthetic_graphs  # noqa: E402
 
-from graph.embedded import EmbeddedStore  # noqa: E402
+from graph.store.embedded import EmbeddedStore  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
 from tests.support.server import running_server  # noqa: E402
 

@@ -21,7 +21,6 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.embedded import EmbeddedStore  # noqa: E402
 from graph.models import (  # noqa: E402
     Concept,
     Document,
@@ -33,6 +32,7 @@ from graph.models import (  # noqa: E402
     Section,
 )
 from graph.store import GraphStore  # noqa: E402
+from graph.store.embedded import EmbeddedStore  # noqa: E402
 
 DOCUMENTS = 20
 SECTIONS_PER_DOCUMENT = 50
@@ -126,7 +126,7 @@ def main() -> None:
         results["embedded"]["file_mb"] = (Path(scratch) / "store" / "graph.json").stat().st_size / 2**20
         server, server_process = _bolt_server(Path(scratch) / "arcadedb")
         try:
-            from graph.neo4j_store import Neo4jStore
+            from graph.store.neo4j_store import Neo4jStore
 
             store = Neo4jStore(server.uri, server.user, server.password, server.database)
             results["neo4j"] = measure(store, graphs, args.reads)

@@ -21,11 +21,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from store import _bolt_server, synthetic_graphs  # noqa: E402
 
-from graph.embedded import EmbeddedStore  # noqa: E402
-from graph.gaps import gaps  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
-from graph.study import study_path  # noqa: E402
-from graph.study_index import StudyIndex  # noqa: E402
+from graph.store.embedded import EmbeddedStore  # noqa: E402
+from graph.study.gaps import gaps  # noqa: E402
+from graph.study.index import StudyIndex  # noqa: E402
+from graph.study.plans import study_path  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -77,7 +77,7 @@ def main() -> None:
         if not args.skip_bolt:
             server, _ = _bolt_server(Path(scratch) / "arcadedb")
             try:
-                from graph.neo4j_store import Neo4jStore
+                from graph.store.neo4j_store import Neo4jStore
 
                 bolt = Neo4jStore(server.uri, server.user, server.password, server.database)
                 bolt.replace_documents(graphs)

@@ -1,1 +1,1 @@
-"""The concept graph: data model, stores and the study algorithms over it."""
+"""The concept graph: its data model and operations at the top, `store/` to keep it, `study/` to learn from it."""

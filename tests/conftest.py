@@ -9,8 +9,8 @@ from pathlib import Path
 import neo4j
 import pytest
 
-from graph.embedded import EmbeddedStore
 from graph.store import GraphStore
+from graph.store.embedded import EmbeddedStore
 from settings import get_settings
 from tests.support.arcadedb import BoltServer, start_arcadedb
 
@@ -59,7 +59,7 @@ def wipe(server: BoltServer) -> None:
 
 
 def neo4j_store(server: BoltServer) -> GraphStore:
-    from graph.neo4j_store import Neo4jStore
+    from graph.store.neo4j_store import Neo4jStore
 
     return Neo4jStore(server.uri, server.user, server.password, server.database)
 

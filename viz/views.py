@@ -11,7 +11,7 @@ import networkx as nx
 
 from graph.bulk import paused_gc
 from graph.models import Concept
-from graph.study_models import GapReport, StudyPath
+from graph.study.answers import GapReport, StudyPath
 from viz import style
 from viz.layout import seed_positions
 from viz.render import BulkNetwork, LegendEntry, MapPage, add_edges, add_nodes, render_page

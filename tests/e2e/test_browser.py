@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from graph.embedded import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
 from tests.integration.test_store_contract import extract
 from tests.support.browser import CHROMIUM, chromium
 from tests.support.hostile import XSS_NAME, xss_document

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from api.app import create_app
-from graph.embedded import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
 from ingest.pipeline import ingest_paths
 from settings import Settings
 from tests.conftest import EXAMPLES

@@ -9,11 +9,11 @@ from pathlib import Path
 import neo4j
 import pytest
 
-from graph import cypher
-from graph import neo4j_store as neo4j_store_module
 from graph.errors import StoreError, StoreUnavailable
 from graph.merge import merge_graphs
-from graph.neo4j_store import Neo4jStore
+from graph.store import cypher
+from graph.store import neo4j_store as neo4j_store_module
+from graph.store.neo4j_store import Neo4jStore
 from tests.conftest import EXAMPLES, neo4j_store, wipe
 from tests.integration.test_store_contract import extract, hostile_document
 from tests.support.arcadedb import BoltServer, free_port

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from graph.embedded import EmbeddedStore
 from graph.errors import ConceptNotFound
-from graph.gaps import gaps
 from graph.merge import merge_graphs
 from graph.models import Concept, Document, DocumentGraph, Evidence, KnowledgeGraph, Relation, RelationType
 from graph.store import GraphStore
-from graph.study import next_topics, study_path
-from graph.study_index import StudyIndex
+from graph.store.embedded import EmbeddedStore
+from graph.study.gaps import gaps
+from graph.study.index import StudyIndex
+from graph.study.plans import study_path
+from graph.study.topics import next_topics
 from ingest.pipeline import ingest_paths
 from tests.conftest import EXAMPLES, SEEDS, needs_seeds, neo4j_store, wipe
 from tests.support.arcadedb import BoltServer

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-c", "from cli import app; app()"]  # the installed `studygraph` entry point
+CLI = [sys.executable, "-c", "from cli.app import app; app()"]  # the installed `studygraph` entry point
 
 
 def free_port() -> int:

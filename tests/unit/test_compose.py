@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shlex
+import tomllib
 
 import yaml
 from typer.main import get_command
 
-from cli import app
+from cli.app import app
 from settings import Settings
 from tests.conftest import ROOT
 
@@ -52,12 +53,15 @@ def test_the_service_command_uses_real_cli_commands() -> None:
     assert {word for word in serve_step if word.startswith("--")} <= serve_options
 
 
-def test_dockerfile_copies_every_package_and_installs_the_project() -> None:
+def test_dockerfile_copies_every_package_and_module_the_project_installs() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert dockerfile.startswith("#") and "FROM python:3.11" in dockerfile
-    for package in ("graph", "ingest", "api", "viz"):
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    packages = [pattern.rstrip("*") for pattern in setuptools["packages"]["find"]["include"]]
+    assert {"graph", "ingest", "api", "viz", "cli"} <= set(packages)
+    for package in packages:
         assert f"COPY {package} ./{package}" in dockerfile
         assert (ROOT / package / "__init__.py").is_file()
-    for module in ("cli.py", "settings.py", "pyproject.toml"):
+    for module in [f"{name}.py" for name in setuptools["py-modules"]] + ["pyproject.toml"]:
         assert module in dockerfile and (ROOT / module).is_file()
     assert "RUN pip install ." in dockerfile and "USER studygraph" in dockerfile

@@ -7,14 +7,14 @@ import re
 
 import pytest
 
-from graph import cypher
 from graph.models import RelationType
-from graph.neo4j_rows import concept_row, document_rows, relation_row
+from graph.store import cypher
+from graph.store.neo4j_rows import concept_row, document_rows, relation_row
 from tests.conftest import EXAMPLES, ROOT
 from tests.integration.test_store_contract import extract, hostile_document
 
-CYPHER_MODULE = ROOT / "graph" / "cypher.py"
-STORE_MODULES = [ROOT / "graph" / "neo4j_store.py", ROOT / "graph" / "cypher.py", ROOT / "graph" / "neo4j_rows.py"]
+CYPHER_MODULE = ROOT / "graph" / "store" / "cypher.py"
+STORE_MODULES = [ROOT / "graph" / "store" / name for name in ("neo4j_store.py", "cypher.py", "neo4j_rows.py")]
 
 FORBIDDEN = {
     "fulltext index": re.compile(r"FULLTEXT|db\.index\.fulltext", re.I),

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.embedded import EmbeddedStore
 from graph.errors import StoreCorrupt
-from graph.files import replace_file
 from graph.merge import merge_graphs
 from graph.models import RelationType as R
+from graph.store.durable_files import replace_file
+from graph.store.embedded import EmbeddedStore
 from ingest.pipeline import extract_graphs
 from ingest.reader import SourceFile
 
@@ -78,7 +78,7 @@ def test_a_write_that_dies_before_its_commit_leaves_the_previous_pair(tmp_path: 
             raise KeyboardInterrupt  # as a kill would, after the new documents file is on disk
         replace_file(target, payload, durable)
 
-    monkeypatch.setattr("graph.embedded.replace_file", dies_at_commit)
+    monkeypatch.setattr("graph.store.embedded.replace_file", dies_at_commit)
     with pytest.raises(KeyboardInterrupt):
         store.replace_documents(extract_graphs([_source("b.md", "GQA 是 MHA 的变体。")]))
     monkeypatch.undo()

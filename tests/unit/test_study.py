@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from graph.doctor import doctor
 from graph.errors import ConceptNotFound
-from graph.gaps import gaps
 from graph.models import Concept, Document, Evidence, KnowledgeGraph, Location, Question, Relation, RelationType
-from graph.study import next_topics, path_between, related_topics, study_path
-from graph.study_index import StudyIndex
+from graph.study.doctor import doctor
+from graph.study.gaps import gaps
+from graph.study.index import StudyIndex
+from graph.study.plans import path_between, study_path
+from graph.study.topics import next_topics, related_topics
 
 
 def relation(source: str, kind: str, target: str, confidence: float = 0.8, evidence: int = 1) -> Relation:
@@ -153,7 +154,7 @@ def test_plan_ancestors_in_one_pass_match_networkx() -> None:
 
     import networkx as nx
 
-    from graph.plan_order import ancestor_sets
+    from graph.study.plan_order import ancestor_sets
 
     rng = random.Random(5)
     order = nx.DiGraph()
@@ -170,7 +171,7 @@ def test_plan_order_matches_networkx_lexicographical_sort() -> None:
     import networkx as nx
     import pytest
 
-    from graph.plan_order import ordered
+    from graph.study.plan_order import ordered
 
     rng = random.Random(9)
     for _ in range(20):

@@ -8,7 +8,7 @@ import pytest
 
 from graph.models import Concept, Evidence, KnowledgeGraph, Relation, RelationType
 from graph.network import concept_network
-from graph.study_models import GapItem, GapReport, StudyPath, StudyStep
+from graph.study.answers import GapItem, GapReport, StudyPath, StudyStep
 from tests.support.maps import map_records
 from viz.render import BulkNetwork, add_edges, add_nodes
 from viz.views import concept_map, gaps_map, study_path_map

@@ -18,13 +18,15 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import AuthError, ConfigurationError, ConstraintError, Neo4jError, ServiceUnavailable
 
-from graph import cypher
 from graph.bulk import long_lived, paused_gc
 from graph.errors import ConceptNotFound, StoreError, StoreUnavailable
 from graph.lookup import suggest
 from graph.merge import merge_graphs
 from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Relation, RelationType
-from graph.neo4j_rows import (
+from graph.normalize import concept_key
+from graph.precedence import PREREQUISITE_OF_SOURCE, PREREQUISITE_OF_TARGET
+from graph.store import cypher
+from graph.store.neo4j_rows import (
     concept_from_row,
     concept_row,
     document_rows,
@@ -33,8 +35,7 @@ from graph.neo4j_rows import (
     relation_row,
     unpack_payload,
 )
-from graph.normalize import concept_key
-from graph.reads import PREREQUISITE_OF_SOURCE, PREREQUISITE_OF_TARGET, prerequisite_closure, sorted_graph
+from graph.store.traversal import prerequisite_closure, sorted_graph
 
 BATCH_ROWS = 5000
 BATCH_BYTES = 4_000_000  # well under the 16 MB Bolt servers accept in one message

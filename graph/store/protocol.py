@@ -59,10 +59,10 @@ class GraphStore(Protocol):
 def open_store(settings: Settings) -> GraphStore:
     """The store the settings name; the embedded file store is the default."""
     if settings.store == "neo4j":
-        from graph.neo4j_store import Neo4jStore
+        from graph.store.neo4j_store import Neo4jStore
 
         return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password.get_secret_value(),
                           settings.neo4j_database)
-    from graph.embedded import EmbeddedStore
+    from graph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.data_dir, lock_timeout=settings.lock_timeout_seconds)

@@ -1,4 +1,4 @@
-"""The study commands of `studygraph`: path, next, related, gaps, doctor (human output, or --json)."""
+"""The study commands: path, next, related, gaps, doctor (human output, or --json)."""
 
 from __future__ import annotations
 
@@ -9,36 +9,17 @@ import typer
 from pydantic import BaseModel, TypeAdapter
 from rich.markup import escape
 
-from cli import _fail, _graph, console
+from cli.common import Json, Known, console, fail, flat, known_names, load_study_index
 from graph.errors import StudygraphError
 
 if TYPE_CHECKING:
-    from graph.study_index import StudyIndex
-    from graph.study_models import NextTopic, RelatedTopic
+    from graph.study.answers import NextTopic, RelatedTopic
 
 # The study modules bring networkx (a quarter of a second to import): each command imports what it uses, so
 # `studygraph ingest` starts without them.
 
-study = typer.Typer()
+commands = typer.Typer()
 T = TypeVar("T")
-
-Known = Annotated[list[str] | None, typer.Option("--known", "-k", help="Concepts you know (repeat, or comma-separated).")]
-Json = Annotated[bool, typer.Option("--json", help="Stable JSON instead of the readable plan.")]
-
-
-def _index() -> StudyIndex:
-    from graph.study_index import StudyIndex
-
-    return StudyIndex(_graph())
-
-
-def _flat(text: str, width: int) -> str:
-    """Notes text on one line, shortened, escaped for rich."""
-    return escape(" ".join(text.split())[:width])
-
-
-def _known(values: list[str] | None) -> list[str]:
-    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
 def _answer(compute: Callable[[], T], as_json: bool) -> T | None:
@@ -46,7 +27,7 @@ def _answer(compute: Callable[[], T], as_json: bool) -> T | None:
     try:
         result = compute()
     except StudygraphError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         _emit_json(result)  # type: ignore[arg-type]
         return None
@@ -59,7 +40,7 @@ def _emit_json(result: BaseModel | list[NextTopic] | list[RelatedTopic]) -> None
     typer.echo(data)
 
 
-@study.command()
+@commands.command()
 def path(
     target: Annotated[str | None, typer.Argument(help="Concept to study (name, alias or id).")] = None,
     known: Known = None,
@@ -70,10 +51,10 @@ def path(
     as_json: Json = False,
 ) -> None:
     """Study path to TARGET: prerequisites foundations first, why each is needed and where to read it."""
-    from graph.study import path_between, study_path
+    from graph.study.plans import path_between, study_path
 
     try:
-        index = _index()
+        index = load_study_index()
         if source or to:
             if not (source and to):
                 raise typer.BadParameter("--from and --to go together")
@@ -86,13 +67,13 @@ def path(
                 console.print(f"  {escape(index.name(hop.source))} [cyan]—{hop.why.type.value}—[/cyan] "
                               f"{escape(index.name(hop.target))}")
                 console.print(f"      [dim]{escape(hop.why.where.document)}:{hop.why.where.line} "
-                              f"{_flat(hop.why.sentence, 120)}[/dim]")
+                              f"{flat(hop.why.sentence, 120)}[/dim]")
             return None
         if not target:
             raise typer.BadParameter("give a TARGET, or --from A --to B")
     except StudygraphError as exc:
-        raise _fail(exc) from exc
-    plan = _answer(lambda: study_path(index, target, _known(known), max_depth, limit), as_json)
+        raise fail(exc) from exc
+    plan = _answer(lambda: study_path(index, target, known_names(known), max_depth, limit), as_json)
     if plan is None:
         return None
     console.print(f"[bold]Study path to {escape(plan.target_name)}[/bold] ({len(plan.steps)} steps, "
@@ -102,12 +83,12 @@ def path(
         console.print(f"{step.order:>3}. [bold]{escape(step.name)}[/bold]  ~{step.effort_minutes} min{stars}")
         if step.why:
             console.print(f"     why: {escape(index.name(step.why.source))} {step.why.type.value} "
-                          f"{escape(index.name(step.why.target))} — “{_flat(step.why.sentence, 100)}”")
+                          f"{escape(index.name(step.why.target))} — “{flat(step.why.sentence, 100)}”")
         for place in step.read_at[:2]:
-            console.print(f"     read: {escape(place.document)}:{place.line} § {_flat(place.section, 60)}")
+            console.print(f"     read: {escape(place.document)}:{place.line} § {flat(place.section, 60)}")
         for question in step.questions[:2]:
             state = "answered" if question.answered else "[yellow]unanswered[/yellow]"
-            console.print(f"     test: {_flat(question.text, 90)} ({state})")
+            console.print(f"     test: {flat(question.text, 90)} ({state})")
     if plan.skipped_known:
         console.print(f"[dim]skipped as known: {escape(', '.join(plan.skipped_known))}[/dim]")
     if not plan.complete:
@@ -115,13 +96,13 @@ def path(
     return None
 
 
-@study.command(name="next")
+@commands.command(name="next")
 def next_command(known: Known = None, limit: Annotated[int, typer.Option(help="How many.")] = 10,
                  as_json: Json = False) -> None:
     """What to learn next: concepts whose prerequisites you know, ranked by how much they unlock."""
-    from graph.study import next_topics
+    from graph.study.topics import next_topics
 
-    topics = _answer(lambda: next_topics(_index(), _known(known), limit), as_json)
+    topics = _answer(lambda: next_topics(load_study_index(), known_names(known), limit), as_json)
     if topics is None:
         return None
     for number, topic in enumerate(topics, start=1):
@@ -131,13 +112,13 @@ def next_command(known: Known = None, limit: Annotated[int, typer.Option(help="H
     return None
 
 
-@study.command()
+@commands.command()
 def related(concept: Annotated[str, typer.Argument(help="Concept name, alias or id.")],
             as_json: Json = False) -> None:
     """Related topics: comparisons, variants, alternatives and siblings, strongest first."""
-    from graph.study import related_topics
+    from graph.study.topics import related_topics
 
-    topics = _answer(lambda: related_topics(_index(), concept), as_json)
+    topics = _answer(lambda: related_topics(load_study_index(), concept), as_json)
     if topics is None:
         return None
     for topic in topics:
@@ -145,29 +126,29 @@ def related(concept: Annotated[str, typer.Argument(help="Concept name, alias or 
     return None
 
 
-@study.command()
+@commands.command()
 def gaps(a: Annotated[str, typer.Argument(help="A topic.")],
          b: Annotated[str | None, typer.Argument(help="A second, related topic.")] = None,
          known: Known = None, as_json: Json = False) -> None:
     """Gaps around A (or between A and B): bridges, unexplained concepts, unanswered questions, missing links."""
-    from graph.gaps import gaps as find_gaps
+    from graph.study.gaps import gaps as find_gaps
 
-    report = _answer(lambda: find_gaps(_index(), a, b, _known(known)), as_json)
+    report = _answer(lambda: find_gaps(load_study_index(), a, b, known_names(known)), as_json)
     if report is None:
         return None
     console.print(f"[bold]Gaps around {escape(', '.join(n for n in (a, b) if n))}[/bold] "
                   f"({len(report.area)} concepts in the area)")
     for item in report.items:
-        console.print(f"  [cyan]{item.kind:<20}[/cyan] {_flat(item.explanation, 160)}")
+        console.print(f"  [cyan]{item.kind:<20}[/cyan] {flat(item.explanation, 160)}")
     return None
 
 
-@study.command()
+@commands.command()
 def doctor(as_json: Json = False) -> None:
     """Check the graph: cycles broken for study order, orphans, concepts without evidence, likely duplicates."""
-    from graph.doctor import doctor as diagnose
+    from graph.study.doctor import doctor as diagnose
 
-    report = _answer(lambda: diagnose(_index()), as_json)
+    report = _answer(lambda: diagnose(load_study_index()), as_json)
     if report is None:
         return None
     console.print(f"[bold]cycles broken[/bold] ({len(report.dropped_cycle_edges)})")

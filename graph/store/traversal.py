@@ -1,4 +1,5 @@
-"""Store reads written once: neighbourhoods and the prerequisite subgraph, over a graph or a store's fetcher."""
+"""Reads every store answers the same way: neighbourhoods and the prerequisite closure, over a graph or a
+store's edge fetcher."""
 
 from __future__ import annotations
 
@@ -6,35 +7,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from graph.models import Concept, KnowledgeGraph, Relation, RelationType
+from graph.models import Concept, KnowledgeGraph, Relation
+from graph.precedence import PREREQUISITE_OF_SOURCE, PREREQUISITE_OF_TARGET
 
 if TYPE_CHECKING:
     import networkx as nx
 
-# For `A <type> B` the learner studies B before A ...
-PREREQUISITE_OF_SOURCE = frozenset({RelationType.EXTENDS, RelationType.VARIANT_OF, RelationType.REPLACES,
-                                    RelationType.USES, RelationType.IS_A, RelationType.REQUIRES})
-# ... except `A PART_OF B`, where A comes before B.
-PREREQUISITE_OF_TARGET = frozenset({RelationType.PART_OF})
-
 MAX_HOPS = 6
 
 EdgeFetcher = Callable[[list[str]], list[Relation]]
-
-
-def prerequisite_of(relation: Relation, concept_id: str) -> str | None:
-    """The concept this relation makes a prerequisite of `concept_id`, if it does.
-
-    >>> r = Relation(source="dpo", target="ppo", type="REPLACES", confidence=0.8, evidence=[
-    ...     {"document": "d", "line": 1, "text": "DPO 取代 PPO"}])
-    >>> prerequisite_of(r, "dpo"), prerequisite_of(r, "ppo")
-    ('ppo', None)
-    """
-    if relation.source == concept_id and relation.type in PREREQUISITE_OF_SOURCE:
-        return relation.target
-    if relation.target == concept_id and relation.type in PREREQUISITE_OF_TARGET:
-        return relation.source
-    return None
 
 
 def prerequisite_edges_from(relations: Iterable[Relation]) -> EdgeFetcher:

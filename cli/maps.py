@@ -9,15 +9,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from cli import _fail, console
-from cli_study import Known, _index, _known
+from cli.common import Known, console, fail, known_names, load_study_index
 from graph.errors import StudygraphError
 from settings import get_settings
 
-maps = typer.Typer()
+commands = typer.Typer()
 
 
-@maps.command(name="map")
+@commands.command(name="map")
 def map_command(
     concept: Annotated[str | None, typer.Argument(help="Focus concept (default: the whole graph).")] = None,
     radius: Annotated[int, typer.Option(min=1, max=4, help="Relations out from the focus concept.")] = 1,
@@ -33,9 +32,9 @@ def map_command(
 ) -> None:
     """Write an interactive map (self-contained HTML, works offline): concepts, a study path, or gaps."""
     # Imported here, like the study modules: pyvis and networkx are not needed to start other commands.
-    from graph.gaps import gaps as find_gaps
     from graph.network import concept_network
-    from graph.study import study_path
+    from graph.study.gaps import gaps as find_gaps
+    from graph.study.plans import study_path
     from viz.views import concept_map, gaps_map, study_path_map
 
     if colour not in ("community", "kind"):
@@ -43,18 +42,18 @@ def map_command(
     if sum(x is not None for x in (concept, path, gaps)) > 1:
         raise typer.BadParameter("give one of CONCEPT, --path or --gaps")
     try:
-        index = _index()
+        index = load_study_index()
         network = concept_network(index.graph)
         if path:
-            plan = study_path(index, path, _known(known))
+            plan = study_path(index, path, known_names(known))
             html = study_path_map(network, plan, index.resolve_all(plan.skipped_known))
         elif gaps:
-            html = gaps_map(network, find_gaps(index, gaps[0], gaps[1], _known(known)))
+            html = gaps_map(network, find_gaps(index, gaps[0], gaps[1], known_names(known)))
         else:
             focus = index.resolve(concept) if concept else None
             html = concept_map(network, focus, radius, node_cap=cap or get_settings().map_node_cap, colour_by=colour)
     except StudygraphError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     output.write_text(html, encoding="utf-8")
     console.print(f"wrote {escape(str(output))} ({len(html.encode()) / 1e6:.1f} MB)")
     if open_page:

@@ -1,7 +1,7 @@
 """The prerequisite graph: which concept to study before which, derived from typed relations, made acyclic.
 
 Edges point from the concept studied first to the concept that needs it (B -> A for `A EXTENDS B`), so a
-topological order is a study order. The rule table is `graph.reads.PREREQUISITE_OF_SOURCE` / `_TARGET`.
+topological order is a study order. The rule table is `graph.precedence`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph.models import KnowledgeGraph, Relation, RelationType
-from graph.reads import PREREQUISITE_OF_SOURCE, PREREQUISITE_OF_TARGET
+from graph.precedence import PREREQUISITE_OF_SOURCE, PREREQUISITE_OF_TARGET
 
 
 @dataclass(frozen=True)

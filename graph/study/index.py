@@ -14,8 +14,8 @@ from graph.bulk import long_lived
 from graph.lookup import find_concept
 from graph.models import Concept, KnowledgeGraph, Location, Question, Relation
 from graph.normalize import concept_key, slugify
-from graph.prerequisites import PrerequisiteGraph, prerequisite_graph
-from graph.study_models import QuestionRef, Why
+from graph.study.answers import QuestionRef, Why
+from graph.study.prerequisites import PrerequisiteGraph, prerequisite_graph
 
 READ_AT_LIMIT = 3
 

@@ -10,9 +10,9 @@ import networkx as nx
 
 from graph.models import RelationType
 from graph.normalize import concept_key
-from graph.study import study_path
-from graph.study_index import StudyIndex
-from graph.study_models import GapItem, GapReport
+from graph.study.answers import GapItem, GapReport
+from graph.study.index import StudyIndex
+from graph.study.plans import study_path
 
 MISSING_LINKS = 10
 EVIDENCE_SENTENCES = 2

@@ -7,8 +7,8 @@ import re
 from rapidfuzz import fuzz, process
 
 from graph.normalize import concept_key
-from graph.study_index import StudyIndex
-from graph.study_models import DoctorReport
+from graph.study.answers import DoctorReport
+from graph.study.index import StudyIndex
 
 NEAR_DUPLICATE_SCORE = 92
 _JOINERS = re.compile(r"[\s\-_./·]+")

@@ -11,13 +11,13 @@ from typing import Any
 import filelock
 from pydantic import Field, ValidationError
 
-from graph import reads
 from graph.bulk import long_lived
 from graph.errors import ConceptNotFound, StoreCorrupt, StoreLocked
-from graph.files import replace_file
 from graph.lookup import find_concept
 from graph.merge import merge_graphs
 from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Model
+from graph.store import traversal
+from graph.store.durable_files import replace_file
 
 FORMAT_VERSION = 2
 
@@ -123,14 +123,14 @@ class EmbeddedStore:
 
     def neighbourhood(self, concept_id: str, depth: int = 1, typed_only: bool = True) -> KnowledgeGraph:
         concepts = self._concepts(concept_id)
-        view = self._view(f"relations typed={typed_only}", lambda g: reads.relation_view(g, typed_only))
-        return reads.neighbourhood_in(view, concepts, concept_id, depth)
+        view = self._view(f"relations typed={typed_only}", lambda g: traversal.relation_view(g, typed_only))
+        return traversal.neighbourhood_in(view, concepts, concept_id, depth)
 
     def prerequisite_subgraph(self, concept_id: str, max_depth: int | None = None) -> KnowledgeGraph:
         concepts = self._concepts(concept_id)
-        fetch = self._view("prerequisites", lambda g: reads.prerequisite_edges_from(g.relations))
-        ids, relations = reads.prerequisite_closure(concept_id, fetch, max_depth)
-        return reads.sorted_graph((concepts[cid] for cid in ids), relations)
+        fetch = self._view("prerequisites", lambda g: traversal.prerequisite_edges_from(g.relations))
+        ids, relations = traversal.prerequisite_closure(concept_id, fetch, max_depth)
+        return traversal.sorted_graph((concepts[cid] for cid in ids), relations)
 
     def revision(self) -> str:
         try:

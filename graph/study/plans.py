@@ -1,5 +1,5 @@
-"""Study answers over one graph: the path to a target, the connection between two concepts, what to learn next,
-and related topics. Pure functions of a `StudyIndex`; both stores give the same graph, so the same answers."""
+"""Study plans over one graph: the path to a target and the connection between two concepts. Pure functions of
+a `StudyIndex`; both stores give the same graph, so the same answers."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from graph.models import RelationType
-from graph.plan_order import ancestor_sets, followers, ordered
-from graph.study_index import StudyIndex, why
-from graph.study_models import Connection, Hop, NextTopic, RelatedTopic, StudyPath, StudyStep
+from graph.study.answers import Connection, Hop, StudyPath, StudyStep
+from graph.study.index import StudyIndex, why
+from graph.study.plan_order import ancestor_sets, followers, ordered
 
 
 def study_path(index: StudyIndex, target: str, known: Iterable[str] = (), max_depth: int | None = None,
@@ -101,63 +100,3 @@ def path_between(index: StudyIndex, source: str, target: str) -> Connection:
 def _strongest(relations: list, typed_only: bool):  # type: ignore[no-untyped-def, type-arg]
     usable = [r for r in relations if r.type.typed] if typed_only else relations
     return max(usable, key=lambda r: (r.type.typed, r.confidence, len(r.evidence)))
-
-
-def next_topics(index: StudyIndex, known: Iterable[str] = (), limit: int = 10) -> list[NextTopic]:
-    """The learnable frontier: unknown concepts whose prerequisites are all known, ranked by what they unlock."""
-    known_ids = index.known_closure(index.resolve_all(known))
-    order = index.order.graph
-    ranked = []
-    for concept_id in order.nodes:
-        if concept_id in known_ids:
-            continue
-        needs = set(order.predecessors(concept_id))
-        if not needs <= known_ids or (not needs and not order.out_degree(concept_id)):
-            continue  # not yet learnable, or a concept nothing builds on
-        unlocked = nx.descendants(order, concept_id) - known_ids
-        if not unlocked and not needs:
-            continue
-        examples = sorted(unlocked, key=lambda cid: (-index.centrality.get(cid, 0.0), cid))[:3]
-        ranked.append(NextTopic(concept=concept_id, name=index.name(concept_id), unlocks=len(unlocked),
-                                unlocks_examples=[index.name(cid) for cid in examples],
-                                needs=[index.name(cid) for cid in sorted(needs)]))
-    ranked.sort(key=lambda t: (-t.unlocks, -index.centrality.get(t.concept, 0.0), t.concept))
-    return ranked[:limit]
-
-
-_PARENT_TYPES = (RelationType.IS_A, RelationType.VARIANT_OF, RelationType.PART_OF)
-
-
-def related_topics(index: StudyIndex, concept: str, limit: int = 15) -> list[RelatedTopic]:
-    """Comparisons, variants, alternatives and siblings (children of the same parent), strongest first."""
-    concept_id = index.resolve(concept)
-    found: dict[str, RelatedTopic] = {}
-
-    def offer(other: str, kind: str, score: float, explanation: str) -> None:
-        if other != concept_id and (other not in found or found[other].score < score):
-            found[other] = RelatedTopic(concept=other, name=index.name(other), kind=kind, score=round(score, 3),
-                                        explanation=explanation)
-
-    me = index.name(concept_id)
-    parents = []
-    for relation in index.graph.relations:
-        if concept_id not in (relation.source, relation.target) or not relation.type.typed:
-            continue
-        other = relation.target if relation.source == concept_id else relation.source
-        name = index.name(other)
-        if relation.type is RelationType.COMPARED_WITH:
-            offer(other, "comparison", relation.confidence, f"the notes compare {me} with {name}")
-        elif relation.type is RelationType.VARIANT_OF:
-            text = f"{me} is a variant of {name}" if other == relation.target else f"{name} is a variant of {me}"
-            offer(other, "variant", 0.9 * relation.confidence, text)
-        elif relation.type is RelationType.REPLACES:
-            text = f"{me} replaces {name}" if other == relation.target else f"{name} replaces {me}"
-            offer(other, "alternative", 0.85 * relation.confidence, text)
-        if relation.type in _PARENT_TYPES and relation.source == concept_id:
-            parents.append(relation)
-    for parent in parents:
-        for relation in index.graph.relations:
-            if relation.type in _PARENT_TYPES and relation.target == parent.target and relation.source != concept_id:
-                offer(relation.source, "sibling", 0.6 * parent.confidence * relation.confidence,
-                      f"{index.name(relation.source)} and {me} both come under {index.name(parent.target)}")
-    return sorted(found.values(), key=lambda t: (-t.score, t.concept))[:limit]

@@ -8,7 +8,7 @@ from documents. The statements keep to the Cypher both Neo4j 5 and ArcadeDB's Bo
 from __future__ import annotations
 
 from graph.models import RelationType
-from graph.reads import check_hops
+from graph.store.traversal import check_hops
 
 SCHEMA = (
     "CREATE CONSTRAINT concept_id IF NOT EXISTS FOR (c:Concept) REQUIRE c.id IS UNIQUE",

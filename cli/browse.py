@@ -1,0 +1,90 @@
+"""Commands that read the graph as it is: concepts, show, export, audit."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections import Counter
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from cli.common import console, errors, fail, load_graph
+from graph.errors import StudygraphError
+from graph.export import export_graph
+from graph.lookup import find_concept, questions_about, relations_of
+
+commands = typer.Typer()
+
+
+@commands.command()
+def concepts(
+    top: Annotated[int, typer.Option(help="How many to list, most mentioned first.")] = 30,
+    kind: Annotated[str | None, typer.Option(help="Only concepts of this kind (model, mechanism, ...).")] = None,
+) -> None:
+    """List concepts by mentions, with kind and aliases."""
+    graph = load_graph()
+    table = Table("concept", "kind", "mentions", "relations", "aliases")
+    degree = Counter(x for r in graph.typed_relations() for x in (r.source, r.target))
+    chosen = [c for c in graph.concepts if kind is None or c.kind == kind]
+    for concept in sorted(chosen, key=lambda c: (-c.mentions, c.name))[:top]:
+        table.add_row(escape(concept.name), concept.kind or "", str(concept.mentions), str(degree[concept.id]),
+                      escape(", ".join(concept.aliases[:4])))
+    console.print(table)
+
+
+@commands.command()
+def show(concept: Annotated[str, typer.Argument(help="Concept name, alias or id (any case, width or script).")]) -> None:
+    """Show a concept: aliases, definition, relations with evidence, questions that ask about it."""
+    graph = load_graph()
+    try:
+        found = find_concept(graph, concept)
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    names = {c.id: c.name for c in graph.concepts}
+    console.print(f"[bold]{escape(found.name)}[/bold]  ({found.kind or 'concept'}, {found.mentions} mentions)")
+    if found.aliases:
+        console.print(f"aliases: {escape(', '.join(found.aliases))}")
+    if found.definition:
+        console.print(f"definition: {escape(found.definition)}")
+    for relation in relations_of(graph, found.id):
+        evidence = relation.evidence[0]
+        console.print(f"  {escape(names[relation.source])} [cyan]{relation.type.value}[/cyan] "
+                      f"{escape(names[relation.target])}  ({relation.confidence:.2f})")
+        console.print(f"      [dim]{escape(evidence.document)}:{evidence.line} {escape(evidence.text[:120])}[/dim]")
+    for question in questions_about(graph, found.id):
+        state = "answered" if question.answered else "unanswered"
+        console.print(f"  [magenta]?[/magenta] {escape(question.text[:100])} ({state})")
+
+
+@commands.command()
+def export(
+    format: Annotated[str, typer.Option("--format", help="Export format (json).")] = "json",
+    output: Annotated[typer.FileTextWrite | None, typer.Option("-o", "--output", help="File to write; stdout by default.")] = None,
+) -> None:
+    """Export the graph as JSON: concepts, relations with evidence (the scorer's contract)."""
+    if format != "json":
+        errors.print(f"[red]error:[/red] unknown format {escape(format)!r}; use json")
+        raise typer.Exit(2)
+    json.dump(export_graph(load_graph()), output or sys.stdout, ensure_ascii=False, indent=1)
+    (output or sys.stdout).write("\n")
+
+
+@commands.command()
+def audit(
+    sample: Annotated[int, typer.Option(help="How many typed relations to sample.")] = 60,
+    seed: Annotated[int, typer.Option(help="Random seed, so a sample can be judged again.")] = 0,
+) -> None:
+    """Print random typed relations with their evidence, for a person to judge."""
+    graph = load_graph()
+    names = {c.id: c.name for c in graph.concepts}
+    typed = graph.typed_relations()
+    chosen = random.Random(seed).sample(typed, min(sample, len(typed)))
+    for number, relation in enumerate(chosen, start=1):
+        evidence = relation.evidence[0]
+        console.print(f"{number:>3}. {escape(names[relation.source])} [cyan]{relation.type.value}[/cyan] "
+                      f"{escape(names[relation.target])}  conf={relation.confidence:.2f} rule={escape(evidence.rule)}")
+        console.print(f"     [dim]{escape(evidence.document)}:{evidence.line}[/dim] {escape(evidence.text[:220])}")

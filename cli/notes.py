@@ -1,0 +1,88 @@
+"""Commands that put notes in and take them out: ingest, documents, remove."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from rich.table import Table
+
+from cli.common import StoreKind, configured_store, console, errors, fail, load_graph, open_named_store
+from graph.errors import DocumentNotFound, StudygraphError
+from graph.models import KnowledgeGraph
+from settings import get_settings
+
+commands = typer.Typer()
+
+
+@commands.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Notes files, folders (recursive) or globs (.md, .markdown, .txt).")],
+    store: Annotated[StoreKind | None, typer.Option(help="Store to write to (default: STUDYGRAPH_STORE).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Ingest notes into the graph and print a summary (documents, concepts, relations by type, skipped files)."""
+    from ingest.lexicon import ConceptEntry
+    from ingest.pipeline import ingest_paths
+
+    settings = get_settings()
+    try:
+        graph_store = open_named_store(store)
+        current = graph_store.graph()
+        known = [ConceptEntry(c.id, c.name, list(c.aliases), c.kind, list(c.signals)) for c in current.concepts]
+        with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=errors,
+                      disable=quiet or not errors.is_terminal) as progress:
+            task = progress.add_task("reading", total=None)
+
+            def report(stage: str, done: int, total: int) -> None:
+                progress.update(task, description=stage, completed=done, total=total)
+
+            result = ingest_paths(paths, settings.max_file_bytes, graph_store.document_hashes(), known, report)
+        graph = graph_store.replace_documents(result.graphs) if result.graphs else current
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    _print_summary(graph, len(result.graphs), result.unchanged, result.skipped)
+    if not result.graphs and not result.unchanged:
+        raise typer.Exit(3 if result.skipped else 0)
+
+
+def _print_summary(graph: KnowledgeGraph, ingested: int, unchanged: list[str], skipped: list) -> None:  # type: ignore[type-arg]
+    by_type = Counter(r.type.value for r in graph.relations)
+    table = Table(title="studygraph", show_header=False)
+    table.add_row("documents ingested", str(ingested))
+    table.add_row("documents unchanged", str(len(unchanged)))
+    table.add_row("documents in graph", str(len(graph.documents)))
+    table.add_row("concepts", str(len(graph.concepts)))
+    table.add_row("typed relations", str(sum(n for t, n in by_type.items() if t != "RELATED_TO")))
+    for relation_type, count in sorted(by_type.items()):
+        table.add_row(f"  {relation_type}", str(count))
+    console.print(table)
+    for item in skipped:
+        errors.print(f"[yellow]skipped[/yellow] {escape(item.path)}: {escape(item.reason)}")
+
+
+@commands.command()
+def documents() -> None:
+    """List ingested documents."""
+    graph = load_graph()
+    table = Table("document", "title", "lines", "questions")
+    for document in graph.documents:
+        table.add_row(escape(document.id), escape(document.title[:50]), str(document.lines), str(len(document.questions)))
+    console.print(table)
+
+
+@commands.command()
+def remove(document_id: Annotated[str, typer.Argument(help="Id of an ingested document (see `studygraph documents`).")]) -> None:
+    """Remove a document and everything only it supported."""
+    store = configured_store()
+    try:
+        known = list(store.document_hashes())
+        if document_id not in known:
+            raise DocumentNotFound(document_id, known)
+        graph = store.replace_documents([], removed=[document_id])
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    console.print(f"removed {escape(document_id)}; {len(graph.concepts)} concepts remain")
