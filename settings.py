@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".studygraph")
     max_file_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     lock_timeout_seconds: float = Field(default=120.0, gt=0)
+    # The bundled glossary of ML names and aliases (ingest/lexicon); off, concepts come from the notes alone.
+    lexicon: bool = True
     # Neo4j (STUDYGRAPH_STORE=neo4j); the password default matches docker-compose.yml, for local use only.
     neo4j_uri: str = "bolt://127.0.0.1:7687"
     neo4j_user: str = "neo4j"

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.service = StudyService(factory, settings.store)
+        app.state.service = StudyService(factory, settings.store, settings.lexicon)
         app.state.jobs = JobRegistry(settings.data_dir / JOBS_DIR)
         await _load_before_serving(app.state.service)
         try:

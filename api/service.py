@@ -103,8 +103,9 @@ def ready_snapshot(graph: KnowledgeGraph, revision: str) -> Snapshot:
 class StudyService:
     """Owns the store for the server's lifetime; hands out snapshots and runs writes one at a time."""
 
-    def __init__(self, open_store: Callable[[], GraphStore], kind: str) -> None:
+    def __init__(self, open_store: Callable[[], GraphStore], kind: str, use_lexicon: bool = True) -> None:
         self._open_store = open_store
+        self.use_lexicon = use_lexicon
         self._store: GraphStore | None = None
         self.kind = kind
         self._snapshot: Snapshot | None = None
@@ -153,7 +154,7 @@ class StudyService:
                 current = self.snapshot().graph
                 known = [ConceptEntry(c.id, c.name, list(c.aliases), c.kind, list(c.signals))
                          for c in current.concepts]
-                graphs = extract_graphs(fresh, known, progress or _quiet)
+                graphs = extract_graphs(fresh, known, progress or _quiet, self.use_lexicon)
                 self._commit(lambda: self.store.replace_documents(graphs))
             return [s.id for s in fresh], unchanged
 

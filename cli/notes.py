@@ -40,7 +40,8 @@ def ingest(
             def report(stage: str, done: int, total: int) -> None:
                 progress.update(task, description=stage, completed=done, total=total)
 
-            result = ingest_paths(paths, settings.max_file_bytes, graph_store.document_hashes(), known, report)
+            result = ingest_paths(paths, settings.max_file_bytes, graph_store.document_hashes(), known, report,
+                                  settings.lexicon)
         graph = graph_store.replace_documents(result.graphs) if result.graphs else current
     except StudygraphError as exc:
         raise fail(exc) from exc

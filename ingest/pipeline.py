@@ -34,15 +34,17 @@ def extract_graphs(
     sources: list[SourceFile],
     known_concepts: Iterable[ConceptEntry] = (),
     progress: Progress = _quiet,
+    use_lexicon: bool = True,
 ) -> list[DocumentGraph]:
-    """Extract every source against the lexicon, names already in the store and names discovered in this batch."""
+    """Extract every source against the lexicon (unless switched off), names already in the store and names
+    discovered in this batch."""
     with paused_gc():
-        return _extract_graphs(sources, known_concepts, progress)
+        return _extract_graphs(sources, known_concepts, progress, use_lexicon)
 
 
 def _extract_graphs(sources: list[SourceFile], known_concepts: Iterable[ConceptEntry],
-                    progress: Progress) -> list[DocumentGraph]:
-    index = ConceptIndex(load_lexicon())
+                    progress: Progress, use_lexicon: bool) -> list[DocumentGraph]:
+    index = ConceptIndex(load_lexicon() if use_lexicon else ())
     for entry in known_concepts:
         if index.find(entry.name) is None and entry.id not in index.by_id:
             index.add(entry)
@@ -65,6 +67,7 @@ def ingest_paths(
     known_hashes: dict[str, str] | None = None,
     known_concepts: Iterable[ConceptEntry] = (),
     progress: Progress = _quiet,
+    use_lexicon: bool = True,
 ) -> IngestResult:
     """Read the targets, skip refused and unchanged files, and extract the rest."""
     pairs, skipped = find_note_files(targets)
@@ -77,5 +80,5 @@ def ingest_paths(
             result.unchanged.append(item.id)
         else:
             sources.append(item)
-    result.graphs = extract_graphs(sources, known_concepts, progress)
+    result.graphs = extract_graphs(sources, known_concepts, progress, use_lexicon)
     return result

@@ -1,0 +1,84 @@
+"""Extraction quality on notes the project was not tuned on: ../shared/eval/dev (exhaustive gold) and the seeds.
+
+Each part is ingested into a fresh embedded store through the CLI, exported, and scored by
+../shared/eval/score_graph.py. Parts: `develop` (the seven documents issue 17 develops on), `held-out` (the four it
+keeps untouched until the report), `dev` (all eleven) and `seeds` (../shared/seeds, gold not exhaustive).
+
+Run: .venv/bin/python bench/quality.py [--parts develop,seeds] [--lexicon on|off|both] [--misses PART]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+DEV = EVAL / "dev"
+CLI = ROOT / ".venv" / "bin" / "studygraph"
+PARTS = {
+    "develop": ["zh_activation.md", "zh_quant.md", "zh_peft.md", "zh_rlhf.md", "zh_infer.md", "en_llmcourse.md",
+                "en_kvquant.md"],
+    "held-out": ["zh_norm.md", "zh_models.md", "zh_dist.md", "en_decoding.md"],
+}
+PARTS["dev"] = PARTS["develop"] + PARTS["held-out"]
+MEASURES = ("concept_recall", "pair_recall", "typed_accuracy", "typed_recall", "precision", "f1", "judged_relations")
+
+
+def export_of(notes: list[Path], lexicon: str, workdir: Path) -> Path:
+    """Ingest the notes (copied into one folder, as a user would point at them) and export the graph."""
+    folder, store = workdir / "notes", workdir / "store"
+    folder.mkdir()
+    for path in notes:
+        shutil.copy(path, folder / path.name)
+    env = {**os.environ, "STUDYGRAPH_DATA_DIR": str(store), "STUDYGRAPH_LEXICON": lexicon}
+    subprocess.run([str(CLI), "ingest", "-q", str(folder)], env=env, check=True, stdout=subprocess.DEVNULL)
+    exported = workdir / "export.json"
+    subprocess.run([str(CLI), "export", "-o", str(exported)], env=env, check=True)
+    return exported
+
+
+def score(part: str, lexicon: str, misses: bool) -> dict:  # type: ignore[type-arg]
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = Path(scratch)
+        if part == "seeds":
+            notes = sorted(p for p in (ROOT.parent / "shared" / "seeds").iterdir() if p.is_file())
+            gold, docs = EVAL / "gold-seeds.json", None
+        else:
+            notes = [DEV / "docs" / name for name in PARTS[part]]
+            gold, docs = DEV / "gold-dev.json", ",".join(PARTS[part])
+        exported = export_of(notes, lexicon, workdir)
+        command = [sys.executable, str(EVAL / "score_graph.py"), str(exported), "--gold", str(gold)]
+        command += ["--docs", docs] if docs else []
+        if misses:
+            print(subprocess.run([*command, "--misses"], capture_output=True, text=True, check=True).stdout)
+        result = json.loads(subprocess.run([*command, "--json"], capture_output=True, text=True, check=True).stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--parts", default="develop,seeds", help="comma-separated: develop, held-out, dev, seeds")
+    parser.add_argument("--lexicon", default="on", choices=["on", "off", "both"])
+    parser.add_argument("--misses", default="", help="print score_graph's misses and false positives for this part")
+    args = parser.parse_args()
+    if not DEV.is_dir():
+        sys.exit(f"no dev set at {DEV}: put ../shared beside the project")
+    lexicons = ["on", "off"] if args.lexicon == "both" else [args.lexicon]
+    print(f"| part | lexicon | {' | '.join(MEASURES)} |")
+    print("|---|---|" + "---|" * len(MEASURES))
+    for part in args.parts.split(","):
+        for lexicon in lexicons:
+            result = score(part, lexicon, misses=part == args.misses)
+            cells = [str(result.get(m, "—")) for m in MEASURES]
+            print(f"| {part} | {lexicon} | {' | '.join(cells)} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
