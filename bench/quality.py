@@ -4,7 +4,10 @@ Each part is ingested into a fresh embedded store through the CLI, exported, and
 ../shared/eval/score_graph.py. Parts: `develop` (the seven documents issue 17 develops on), `held-out` (the four it
 keeps untouched until the report), `dev` (all eleven) and `seeds` (../shared/seeds, gold not exhaustive).
 
-Run: .venv/bin/python bench/quality.py [--parts develop,seeds] [--lexicon on|off|both] [--misses PART]
+Run: .venv/bin/python bench/quality.py [--parts develop,seeds] [--lexicon on|off|both] [--misses PART] [--buckets]
+
+--buckets also scores each part's typed relations by confidence bucket (the export cut to one bucket at a time),
+so precision per bucket says whether confidence means something.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ PARTS = {
     "held-out": ["zh_norm.md", "zh_models.md", "zh_dist.md", "en_decoding.md"],
 }
 PARTS["dev"] = PARTS["develop"] + PARTS["held-out"]
+BUCKETS = ((0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 1.01))
 MEASURES = ("concept_recall", "pair_recall", "typed_accuracy", "typed_recall", "precision", "f1", "judged_relations")
 
 
@@ -44,7 +48,7 @@ def export_of(notes: list[Path], lexicon: str, workdir: Path) -> Path:
     return exported
 
 
-def score(part: str, lexicon: str, misses: bool) -> dict:  # type: ignore[type-arg]
+def score(part: str, lexicon: str, misses: bool, buckets: bool = False) -> dict:  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         if part == "seeds":
@@ -59,7 +63,21 @@ def score(part: str, lexicon: str, misses: bool) -> dict:  # type: ignore[type-a
         if misses:
             print(subprocess.run([*command, "--misses"], capture_output=True, text=True, check=True).stdout)
         result = json.loads(subprocess.run([*command, "--json"], capture_output=True, text=True, check=True).stdout)
+        if buckets:
+            result["buckets"] = [_bucket_score(exported, low, high, command) for low, high in BUCKETS]
     return result
+
+
+def _bucket_score(exported: Path, low: float, high: float, command: list[str]) -> tuple[str, int, float | None]:
+    """Precision of the typed relations whose confidence lies in [low, high)."""
+    graph = json.loads(exported.read_text(encoding="utf-8"))
+    graph["relations"] = [r for r in graph["relations"] if r["type"] == "RELATED_TO" or low <= r["confidence"] < high]
+    cut = exported.with_name(f"bucket-{low}.json")
+    cut.write_text(json.dumps(graph, ensure_ascii=False), encoding="utf-8")
+    scored = json.loads(subprocess.run([*command[:2], str(cut), *command[3:], "--json"], capture_output=True,
+                                       text=True, check=True).stdout)
+    label = f"{low:.1f}–{min(high, 1.0):.1f}"
+    return label, scored.get("judged_relations", 0), scored.get("precision")
 
 
 def main() -> None:
@@ -67,17 +85,24 @@ def main() -> None:
     parser.add_argument("--parts", default="develop,seeds", help="comma-separated: develop, held-out, dev, seeds")
     parser.add_argument("--lexicon", default="on", choices=["on", "off", "both"])
     parser.add_argument("--misses", default="", help="print score_graph's misses and false positives for this part")
+    parser.add_argument("--buckets", action="store_true", help="precision per confidence bucket, per part")
     args = parser.parse_args()
     if not DEV.is_dir():
         sys.exit(f"no dev set at {DEV}: put ../shared beside the project")
     lexicons = ["on", "off"] if args.lexicon == "both" else [args.lexicon]
     print(f"| part | lexicon | {' | '.join(MEASURES)} |")
     print("|---|---|" + "---|" * len(MEASURES))
+    bucketed = []
     for part in args.parts.split(","):
         for lexicon in lexicons:
-            result = score(part, lexicon, misses=part == args.misses)
+            result = score(part, lexicon, misses=part == args.misses, buckets=args.buckets and part != "seeds")
             cells = [str(result.get(m, "—")) for m in MEASURES]
             print(f"| {part} | {lexicon} | {' | '.join(cells)} |", flush=True)
+            bucketed += [(part, lexicon, *bucket) for bucket in result.get("buckets", [])]
+    if bucketed:
+        print("\n| part | lexicon | confidence | judged | precision |\n|---|---|---|---|---|")
+        for part, lexicon, label, judged, precision in bucketed:
+            print(f"| {part} | {lexicon} | {label} | {judged} | {precision if judged else '—'} |")
 
 
 if __name__ == "__main__":

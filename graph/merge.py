@@ -119,7 +119,9 @@ def _merge(graphs: list[DocumentGraph]) -> KnowledgeGraph:
             if relation.type.symmetric and source > target:
                 source, target = target, source
             pooled[(source, target, relation.type)].append(relation)
-    for relation in name_relations(list(concepts.values())):
+    stated = {frozenset((s, t)): found[0].evidence[0] for (s, t, kind), found in pooled.items()
+              if kind is RelationType.COMPARED_WITH and found[0].evidence}
+    for relation in name_relations(list(concepts.values()), stated):
         pooled[(relation.source, relation.target, relation.type)].append(relation)
     typed_pairs = {frozenset((s, t)) for s, t, kind in pooled if kind.typed}
     relations = [
@@ -184,8 +186,10 @@ def _head_candidates(label: str) -> list[tuple[str, RelationType, str]]:
     return found
 
 
-def name_relations(concepts: list[Concept]) -> list[Relation]:
-    """Relations a compound name states by itself, each backed by a sentence that uses the name."""
+def name_relations(concepts: list[Concept], stated: dict[frozenset[str], Evidence]) -> list[Relation]:
+    """Which way a compound name points ('QLoRA' is built on 'LoRA'), kept only for a pair that a sentence
+    compares (`stated`: the evidence per compared pair, 'LoRA vs QLoRA'): the sentence says the two are related,
+    the name says which is built on which, and that sentence is the evidence. The name alone states nothing."""
     by_key: dict[str, Concept] = {}
     for concept in concepts:
         for label in (concept.name, *concept.aliases):
@@ -194,8 +198,6 @@ def name_relations(concepts: list[Concept]) -> list[Relation]:
                 by_key.setdefault(key, concept)
     relations: list[Relation] = []
     for concept in concepts:
-        if concept.example is None:
-            continue
         best: dict[RelationType, tuple[int, Concept, str]] = {}
         for label in (concept.name, *concept.aliases):
             for candidate, relation_type, rule in _head_candidates(label):
@@ -208,10 +210,11 @@ def name_relations(concepts: list[Concept]) -> list[Relation]:
                     best[relation_type] = (len(key), other, rule)
         taken: set[str] = set()
         for relation_type, (_, other, rule) in sorted(best.items(), key=lambda item: -item[1][0]):
-            if other.id in taken:
+            sentence = stated.get(frozenset((concept.id, other.id)))
+            if other.id in taken or sentence is None:
                 continue
             taken.add(other.id)
-            evidence = concept.example.model_copy(update={"rule": rule})
+            evidence = sentence.model_copy(update={"rule": f"{rule}+{sentence.rule}"})
             relations.append(Relation(source=concept.id, target=other.id, type=relation_type, confidence=0.5,
                                       evidence=[evidence]))
     return relations

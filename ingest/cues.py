@@ -19,7 +19,8 @@ class CueSpec:
     "compare" (pairs around or before the cue; passive voice is read from 被/由/是 before the user), "enumerate" (head cue members: member IS_A head),
     "between" (subject 介于 A 和 B 之间), "contains" (A 包括 B: B PART_OF A),
     "alternative" (A 复杂，替代方案如 B: B REPLACES A), "swap" (将 A 换为 B: B REPLACES A),
-    "within" (PPO 中的 KL 惩罚: a method uses a component named inside it).
+    "within" (PPO 中的 KL 惩罚: a method uses a component named inside it),
+    "used_for" (Softmax 用于多分类问题: what follows uses what comes before).
     """
 
     relation: R
@@ -34,29 +35,37 @@ def _cues(relation: R, pattern: str, confidence: float, phrases: str = "", max_g
 
 CUES: dict[str, CueSpec] = {
     **_cues(R.USES, "infix", 0.7, max_gap=8, phrases="采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|引入|引入了|依靠|基于|基于的是|"
+            "应用了|加入了|加入|添加了|添加|leverage|leverages|leveraging|"
             "uses|use|used|using|adopts|adopted|employs|leverages|relies on|built with"),
     **_cues(R.USES, "infix", 0.6, "用", max_gap=1),
+    **_cues(R.USES, "infix", 0.6, "通过|借助于|by using|through", max_gap=1),
     **_cues(R.USES, "within", 0.5, "中的|里的", max_gap=1),
+    **_cues(R.USES, "used_for", 0.6, "用于|被用于|适用于|used for|used in|is used by", max_gap=1),
     **_cues(R.EXTENDS, "infix", 0.75, "改进|改进了|扩展|扩展了|拓展|拓展了|改良|优化了|增强了|"
             "extends|extended|improves|improves on|improved|builds on|built on|enhances|generalizes"),
-    **_cues(R.EXTENDS, "postfix", 0.75, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广"),
+    **_cues(R.EXTENDS, "postfix", 0.75, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广|的增强|"
+            "的一种改进|的一种扩展"),
     **_cues(R.REPLACES, "infix", 0.75, "替代|代替|取代|替换|替换了|取代了|replaces|replaced|instead of|supersedes"),
     **_cues(R.REPLACES, "swap", 0.65, "换为|换成|替换为|替换成|改为|改成|replaced with|swapped for", max_gap=4),
     **_cues(R.REPLACES, "postfix", 0.65, "的替代|的替代方案|的替代品"),
     **_cues(R.REPLACES, "alternative", 0.6, "替代方案|替代算法|替代方法|alternatives|alternative to"),
     **_cues(R.SOLVES, "infix", 0.7, "解决|解决了|防止|缓解|缓解了|避免|克服|抑制|减轻|应对|"
-            "solves|solve|prevents|prevent|mitigates|alleviates|addresses|avoids|tackles|fixes|reduces"),
+            "solves|solve|prevents|prevent|mitigates|alleviates|addresses|avoids|tackles|fixes"),
+    # "减少/降低 X" says X is a problem only when the notes call it one: "减少梯度消失的问题".
+    **_cues(R.SOLVES, "infix", 0.6, "减少|降低|减少了|降低了|reduces|reduce", max_gap=4),
     **_cues(R.REQUIRES, "infix", 0.6, "依赖|依赖于|需要先|前提是|建立在|requires|require|depends on|needs"),
-    **_cues(R.IS_A, "infix", 0.8, "是一种|是一类|也是一种|属于|为一种|是一种常见的|is a|is an|is a kind of|is a type of|"
+    **_cues(R.IS_A, "infix", 0.8, "属于|为一种|作为一种|is a|is an|is a kind of|is a type of|"
             "a type of|a kind of|belongs to"),
     **_cues(R.IS_A, "postfix", 0.75, "的一种|的一类|的一个分支"),
-    **_cues(R.VARIANT_OF, "postfix", 0.8, "的变体|的变种|的一种变体|的一个变体|的变形|的特例"),
+    **_cues(R.VARIANT_OF, "postfix", 0.8, "的变体|的变种|的一种变体|的一个变体|的变形|的特例|的简化版|的简化版本|"
+            "的特殊形式|的一种特殊形式|的特殊情况"),
     **_cues(R.VARIANT_OF, "infix", 0.8, "variant of|a variant of|变体|变种"),
     **_cues(R.PART_OF, "postfix", 0.7, "的一部分|的组成部分|的组件|的核心组件|的模块|的子模块|的关键组件|的核心模块"),
     **_cues(R.PART_OF, "infix", 0.7, "part of|component of|is part of"),
-    **_cues(R.PART_OF, "contains", 0.6, "包括|包含|包括了|包含了|由|consists of|contains|comprises|includes"),
+    **_cues(R.PART_OF, "contains", 0.6, "包括|包含|包括了|包含了|由|consists of|contains|comprises|includes|"
+            "的组成部分有|的主要组成部分"),
     **_cues(R.IS_A, "contains", 0.65, "分为|分成|可分为|主要分为"),
-    **_cues(R.COMPARED_WITH, "compare", 0.75, "vs|v.s.|versus|对比|比较|相比|相比于|相较于|相较|区别|差异|异同|"
+    **_cues(R.COMPARED_WITH, "compare", 0.75, "vs|v.s.|versus|对比|比较|相比|相比于|相较于|相较|相对于|差于|区别|差异|异同|"
             "不同之处|优于|好于|劣于|权衡|和|compared with|compared to|than|differs from|difference between|"
             "outperforms|better than"),
     **_cues(R.COMPARED_WITH, "compare", 0.55, "比", max_gap=2),
@@ -91,9 +100,6 @@ CATEGORY_KINDS = frozenset({"architecture", "family", "field", "method"})
 PROBLEM_KIND = "problem"
 # Kinds that are built from parts ("PPO 中的 KL 惩罚"), and kinds that can be such a part.
 COMPOSITE_KINDS = frozenset({"model", "architecture", "algorithm", "method", "technique"})
-# "DeepSpeed ZeRO", "GPTQ 量化": a name written right before another is a user of it or a sort of it.
-TOOL_KINDS = frozenset({"tool", "architecture", "model"})
-SORT_KINDS = frozenset({"algorithm", "technique", "method"})
 COMPONENT_KINDS = frozenset({"mechanism", "technique", "loss", "activation", "concept", "optimizer", "algorithm"})
 
 # Words that refer back to the topic of the surrounding section or the previous clause.

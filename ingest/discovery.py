@@ -9,6 +9,7 @@ from graph.normalize import concept_key, slugify
 from ingest.lexicon import ConceptEntry, ConceptIndex
 from ingest.markdown import ParsedDocument, parse_metadata, parse_tags
 from ingest.terms import has_cjk, is_acronym, is_plausible_term
+from ingest.vocabulary import NOT_MODIFIERS, is_name_word, open_vocabulary, plausible_name, segment, word_set
 
 _BRACKETED = re.compile(r"[(（]\s*([^()（）\n]{1,60}?)\s*[)）]")
 _LEFT_STOPS = "()（）\n"
@@ -18,13 +19,26 @@ _TRAILING_CJK = re.compile(r"([\u3400-\u9fff]{2,10})\s*$")
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.、)]|[(（]\d+[)）]|[·●•◆■▪-])\s*")
 _ACRONYM_BESIDE_NAME = re.compile(r"^[\s【\[(（·●•#*_0-9.、]*([A-Z][A-Za-z0-9]{1,7})\s+([^\s(（【\[].{1,30}?)[\s】\])）*_:：]*$")
 _TAG_LABEL = re.compile(r"[标Tt](?:签|[Aa][Gg][Ss])")  # 标签 or tags in any case; led by a set of characters: fast
+# A Latin name followed by a Chinese word that only says what sort of thing it is.
+_CLASSIFIED = re.compile(r"^([A-Za-z][A-Za-z0-9 .+#-]*[A-Za-z0-9+#])\s*(?:函数|算法|模型|方法|技术|机制|架构|框架|激活函数|量化|优化器)$")
+_LEADING_FILLER = word_set("a an the this that is are was were be called named known as of for to in on with and "
+                            "or by from uses use using via its their our")
 _FUNCTION_CHARS = "的是和与或及在对将把被用为了中从到由等即也就都还而并但通过使用采用来比如例如"
 
 
-def _cjk_name(run: str) -> str:
-    """The concept at the end of a run of Chinese characters, cut after the last function character."""
+def _cjk_name(run: str, words: int = 0) -> str:
+    """The concept at the end of a run of Chinese characters: cut after the last function character, then,
+    when the other side of the pair has `words` English words, to about as many of jieba's words."""
     cut = max(run.rfind(ch) for ch in _FUNCTION_CHARS)
-    return run[cut + 1:] if cut >= 0 else run
+    name = run[cut + 1:] if cut >= 0 else run
+    if words:
+        pieces = segment(name)
+        while len(pieces) > 1 and pieces[0] in NOT_MODIFIERS:
+            pieces = pieces[1:]
+        while len(pieces) > max(words, 1) + 1:
+            pieces = pieces[1:]
+        name = "".join(pieces)
+    return name
 
 
 def _initials_cover(words: list[str], acronym: str) -> bool:
@@ -44,6 +58,8 @@ def _english_name_for(left: str, acronym: str | None) -> str | None:
     if not match:
         return None
     words = match.group(1).split()
+    while len(words) > 1 and not is_name_word(words[0]) and words[0].lower() in _LEADING_FILLER:
+        words = words[1:]
     if acronym:
         for start in range(len(words)):
             if _initials_cover(words[start:], acronym):
@@ -77,24 +93,58 @@ def bracket_pairs(text: str) -> list[tuple[str, str]]:
         left = _left_of(text, match.start())
         if not left:
             continue
-        left, inner = _LEADING_NUMBER.sub("", left), match.group(1).strip()
-        if not is_plausible_term(inner) and not is_acronym(inner):
+        left = _LEADING_NUMBER.sub("", left)
+        parts = _alias_parts(match.group(1))
+        # "训练后量化（Post Training Quantization, PTQ）": the full name places the pair, the acronym joins it.
+        spelled = [part for part in parts if not is_acronym(part)] or parts
+        pair = _pair_for(left, spelled[0])
+        if pair is None:
             continue
+        name = pair[0]
+        for part in parts:
+            joins = part == spelled[0] or (is_acronym(part) and (
+                (has_cjk(name) and _initials_cover(spelled[0].split(), part)) or _initials_cover(name.split(), part)))
+            if joins and concept_key(name) != concept_key(part) and (name, part) not in pairs:
+                pairs.append((name, part))
+    return pairs
+
+
+def _alias_parts(inner: str) -> list[str]:
+    """'Post Training Quantization, PTQ' holds two names of one thing; a single name stays whole."""
+    parts = [part.strip() for part in re.split(r"[,，;；、]", inner) if part.strip()]
+    return parts if 1 < len(parts) <= 3 else [inner.strip()]
+
+
+def _pair_for(left: str, inner: str) -> tuple[str, str] | None:
+    """The name before a bracket that `inner` is another name of, if the two read as an alias pair."""
+    if True:
+        gloss = has_cjk(inner) and not has_cjk(left[-1:]) and plausible_name(inner)  # "Weight packing（权重打包）"
+        if not (is_plausible_term(inner) or is_acronym(inner) or _names_a_term(inner) or gloss):
+            return None
         if is_acronym(left.strip()) and not has_cjk(inner) and not _initials_cover(inner.split(), left.strip()):
-            continue
+            return None
         if has_cjk(inner):
             name = _english_name_for(left, None) if not has_cjk(left[-1:]) else None
         elif is_acronym(inner) and not has_cjk(left[-1:]):
             name = _english_name_for(left, inner)
         else:
             trailing = _TRAILING_CJK.search(left) or _TRAILING_ENGLISH.search(left)
-            name = _cjk_name(trailing.group(1)) if trailing and has_cjk(trailing.group(1)) else (
+            words = sum(ch.isupper() for ch in inner) if is_acronym(inner) else len(inner.split())
+            name = _cjk_name(trailing.group(1), words) if trailing and has_cjk(trailing.group(1)) else (
                 trailing.group(1).split()[-1] if trailing and is_acronym(trailing.group(1).split()[-1]) else None)
             if name and is_acronym(name) and not _initials_cover(inner.split(), name):
-                continue
-        if name and (is_plausible_term(name) or is_acronym(name)) and concept_key(name) != concept_key(inner):
-            pairs.append((name.strip(), inner))
-    return pairs
+                return None
+        # The pairing itself says both sides are names: a Chinese name needs no technical head here.
+        name_ok = name and (is_plausible_term(name) or is_acronym(name) or plausible_name(name))
+        if name_ok and name and concept_key(name) != concept_key(inner):
+            return name.strip(), inner
+    return None
+
+
+def _names_a_term(text: str) -> bool:
+    """English inside a bracket after a Chinese name: a short phrase of words, not a clause."""
+    words = text.split()
+    return not has_cjk(text) and 1 <= len(words) <= 5 and plausible_name(text)
 
 
 def acronym_beside_name(text: str, index: ConceptIndex) -> tuple[ConceptEntry, str] | None:
@@ -141,6 +191,7 @@ def _tag_terms(document: ParsedDocument) -> Iterable[str]:
 
 def discover_concepts(documents: Iterable[ParsedDocument], index: ConceptIndex) -> ConceptIndex:
     """Add discovered names and alias pairs to the index (aliases of known concepts join them)."""
+    documents = list(documents)
     for document in documents:
         for block in document.blocks:
             for name, alias in bracket_pairs(block.text):
@@ -152,7 +203,22 @@ def discover_concepts(documents: Iterable[ParsedDocument], index: ConceptIndex) 
         for term in (*_bold_terms(document), *_tag_terms(document)):
             if index.find(term) is None:
                 index.add(ConceptEntry(slugify(term), term, [], None, ["discovered"]))
+    for term in sorted(open_vocabulary(documents)):
+        _add_term(index, term)
     return index
+
+
+def _add_term(index: ConceptIndex, term: str) -> None:
+    """A new concept, unless the index knows it; 'Sigmoid函数', 'Per-tensor量化' join the name they classify."""
+    if index.find(term) is not None:
+        return
+    classified = _CLASSIFIED.match(term)
+    if classified:
+        base = index.find(classified.group(1)) or index.add(
+            ConceptEntry(slugify(classified.group(1)), classified.group(1), [], None, ["discovered"]))
+        index.add_alias(base, term)
+        return
+    index.add(ConceptEntry(slugify(term), term, [], None, ["discovered"]))
 
 
 def _add_pair(index: ConceptIndex, name: str, alias: str) -> None:
@@ -164,9 +230,9 @@ def _add_pair(index: ConceptIndex, name: str, alias: str) -> None:
         known = first or second
         assert known is not None
         new_label = alias if first else name
-        # A gloss in Chinese after a known term is often an explanation, not a name: lexicon concepts
-        # take only Latin-script aliases from the notes.
-        if "lexicon" not in known.signals or not has_cjk(new_label):
+        # A gloss in Chinese after a known term is often an explanation, not a name: lexicon concepts take a
+        # Chinese alias from the notes only as the name an acronym abbreviates ('多层感知器（MLP）').
+        if "lexicon" not in known.signals or not has_cjk(new_label) or (new_label == name and is_acronym(alias)):
             index.add_alias(known, new_label)
         return
     entry_id = slugify(name)

@@ -17,8 +17,6 @@ from ingest.cues import (
     COORDINATORS,
     PROBLEM_KIND,
     PRONOUNS,
-    SORT_KINDS,
-    TOOL_KINDS,
     CueSpec,
 )
 
@@ -66,6 +64,27 @@ _REFERENCE_BEFORE = re.compile(r"(?:和|与|跟|同|than)\s*(?:传统的?|标准
 _LABEL_COLON = re.compile(r"^[*_\s]*[:：]")
 _FROM_TO_IMPROVED = re.compile(r"从\s*(\S+?)\s*到\s*(\S+?)\s*(?:做了|有|的)?.{0,6}(改进|演进|发展|进化)")
 _MADE_OF_AFTER = re.compile(r"^[^,，。;；]{0,6}?(组成|构成)")
+_TOPIC_COMPARISONS = frozenset({"比", "相比", "相比于", "相较于", "相较", "优于", "好于", "劣于", "差于", "相对于",
+                                "compared with", "compared to", "than", "better than", "outperforms"})
+_DISCOURSE_LEAD = re.compile(r"^(?:其中|而|此外|另外|同时|首先|其次|最后|因此|所以|总之|总的来说|通常|一般来说|"
+                             r"In addition|Also|However|Moreover)[,，\s]*")
+_PREPOSITION_BEFORE = re.compile(r"(?:对|对于|在|给|为|把|将|从|向|与|和|跟|用于|针对)\s*(?:每一个|每个|所有|这些|各个|一些|整个)?\s*$")
+_ADVERBIAL_GAP = re.compile(r"(?:时|中|后|里|之后|之前|期间)")
+_NOT_SUBJECT_AFTER = re.compile(r"\s*(?:的|和|与|及|、|,|，|或|中|里|之)")
+_NOUN_PHRASE_END = re.compile(r"[\"“”'‘’「」\s]*(?:问题|现象)?\s*(?:[,，。;；:：!?！？、和与及或]|$)")
+_POSSESSIVE = re.compile(r"\s*的\s*[\"“”'‘’「」]*\s*")
+_WEAK_SOLVES = frozenset({"减少", "降低", "减少了", "降低了", "reduces", "reduce"})
+_PROBLEM_AFTER = re.compile(r"[\"“”'‘’\s]*(?:的)?\s*(?:问题|现象|风险|problem|issue)")
+_STEPS_AFTER = re.compile(r"^[^，,。;；]{0,6}?(?:个)?(?:步骤|阶段|部分|环节|模块|组件|steps|stages|parts)")
+_PART_OF_CATEGORY = re.compile(r"中的?(?:一个|一种|一项)?(?:重要|关键|核心|基本)?的?(?:概念|组件|部分|步骤|环节|模块|组成部分)")
+_PRONOUN_LEAD = re.compile(r"^[\s*_\-·●•0-9.、]*(?:它|其|该方法|该算法|该模型|这种方法|这种算法|这个方法|此方法)")
+_AGENT_AFTER = re.compile(r"^\s*(?:函数|模型|算法)?\s*(?:来)?(?:控制|决定|计算|实现|完成|提供|生成|驱动)")
+_RELATIVE_AFTER = re.compile(r"\s*(?:了)?\s*的")
+_PASSIVE_NEAR = re.compile(r"被[^，,。;；]{0,4}$")
+_COPULA = re.compile(r"(?<![但还或于只总要可凡否不])(?:也|都|就|则|即|本质上)?是(?![否不])")
+_CATEGORY_MARK = re.compile(r"一种|一类|一个|一项|一款|一系列|之一|^\s*(?:a|an)\s")
+_CATEGORY_TAIL = re.compile(r"[\s*_]*(?:之一)?[\s*_.。]*")
+_BARE_SUBJECT = re.compile(r"[\s*_#\-·●•0-9.、]*(?:它|其|这|该方法|该算法|该模型|这种方法|这)?[\s*_]*")
 
 
 class Reading(NamedTuple):
@@ -121,6 +140,8 @@ class SentenceReader:
             return []
         for pronoun in PRONOUNS:
             if lowered.endswith(pronoun):
+                if self.topic and self.mentions[0].end <= len(head) - len(pronoun):
+                    return [self.topic]  # "量化是…，它通过…": 'it' is the sentence's subject
                 earlier = [m for m in self.mentions if m.end <= len(head) - len(pronoun)]
                 if earlier:
                     return self._group_ending_at(earlier)
@@ -183,6 +204,9 @@ class SentenceReader:
             return []
         if _NEGATED.search(gap):
             return []  # "采用不剪枝的决策树": what follows a negation is not used
+        while (len(after) > 1 and _POSSESSIVE.fullmatch(self.text[after[0].end:after[1].start])
+               and _NOUN_PHRASE_END.match(self.text, after[1].end)):
+            after = after[1:]  # "避免ReLU函数的“神经元死亡”问题": the head of "A 的 B" is B (not in "PPO 的强化学习步骤")
         group = [after[0]]
         for mention in after[1:]:
             if not self._is_coordination(self.text[group[-1].end:mention.start]) or self._starts_clause(mention):
@@ -206,11 +230,64 @@ class SentenceReader:
         readings: list[Reading] = self._from_to(cues) if "从" in text else []
         if "(" in text or "（" in text:
             readings += self._bracketed_members()
-        readings += compound_readings(text, self.mentions, self.kind_of)
+        if "是" in text:
+            readings += self._copula()
         for cue in cues:
             rule = getattr(self, f"_{cue.spec.pattern}")
             readings.extend(rule(cue))
         return [r for r in readings if r.source != r.target]
+
+    def _copula(self) -> list[Reading]:
+        """'Sigmoid函数是最早被广泛使用的激活函数之一', 'Softmax是一种常用的激活函数': the subject is a kind of
+        the noun phrase that ends the clause. A marker (一种, 之一 ...) must say it is a kind: 'X 是 Y' alone may
+        be two names of one thing."""
+        readings = []
+        for match in _COPULA.finditer(self.text):
+            clause_end = _CLAUSE_BREAK.search(self.text, match.end())
+            end = clause_end.start() if clause_end else len(self.text)
+            objects = [m for m in self.mentions if match.end() <= m.start and m.end <= end]
+            if not objects:
+                continue
+            if _PART_OF_CATEGORY.fullmatch(self.text[objects[0].end:end].rstrip("。. ")):
+                # "量化粒度是量化技术中的一个重要概念": a notion inside a larger topic is part of it.
+                readings += [Reading(s, objects[0].concept, R.PART_OF, 0.65, "copula:是…中的")
+                             for s in self._copula_subjects(match.start()) if s != objects[0].concept]
+                continue
+            reversed_kind = self._reversed_copula(match.start(), objects)
+            if reversed_kind:
+                readings += reversed_kind
+                continue
+            if not _CATEGORY_TAIL.fullmatch(self.text[objects[-1].end:end]):
+                continue
+            last = objects[-1]
+            if not _CATEGORY_MARK.search(self.text[match.end():end]):
+                continue
+            subjects = self._copula_subjects(match.start())
+            category = last.concept
+            readings += [Reading(s, category, R.IS_A, 0.7, "copula:是") for s in subjects if s != category]
+        return readings
+
+    def _reversed_copula(self, position: int, objects: list[Mention]) -> list[Reading]:
+        """'一种非常流行的融合是 FlashAttention': the kind comes first, introduced by 一种, and the name after 是."""
+        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(self.text, 0, position)), default=0)
+        before = self.text[clause_start:position]
+        if not re.match(r"\s*(?:其中)?\s*(?:一种|一类|一个)", before) or len(objects) != 1:
+            return []
+        kinds = [m for m in self.mentions if clause_start <= m.start and m.end <= position]
+        if not kinds or not _CATEGORY_TAIL.fullmatch(self.text[kinds[-1].end:position]):
+            return []
+        return [Reading(objects[0].concept, kinds[-1].concept, R.IS_A, 0.65, "copula:一种…是")]
+
+    def _copula_subjects(self, position: int) -> list[str]:
+        """What the clause before 是 names: its concepts, else the topic when the clause says only 'it'."""
+        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(self.text, 0, position)), default=0)
+        before = self.text[clause_start:position]
+        group = self.left_group(position, 4)
+        if group and all(clause_start <= m.start for m in self.mentions if m.concept in group):
+            return group
+        if _BARE_SUBJECT.fullmatch(before) and (self.head or self.subject_is_near):
+            return self._subject_or_none()
+        return []
 
     def _from_to(self, cues: list[Cue]) -> list[Reading]:
         """'从 SGD 到 Adam 做了哪些改进': the later one improves on the earlier one."""
@@ -250,6 +327,21 @@ class SentenceReader:
         parts = [p for p in self.right_group(cue.end, cue.spec.max_gap) if self.kind_of(p) in COMPONENT_KINDS]
         return self._pairs(wholes, parts, R.USES, cue.spec.confidence, cue)
 
+    def _colon_members(self, position: int) -> list[str]:
+        """The coordinated concepts right after the next colon in the clause ('组成：智能体和环境')."""
+        colon = re.compile(r"[^，,。;；]{0,12}?[:：]").match(self.text, position)
+        return self.right_group(colon.end(), 2) if colon else []
+
+    def _used_for(self, cue: Cue) -> list[Reading]:
+        """'Softmax函数通常用于多分类问题中的输出层': the task or model after the cue uses the subject."""
+        if _NEGATED.search(self.text[:cue.start]):
+            return []
+        users = self.right_group(cue.end, cue.spec.max_gap)
+        if users and re.match(r"\s*的", self._after_group(users, cue.end)):
+            return []  # "用于 FFN 的并行 Adapter": the phrase describes what follows, it is no user
+        used = self.left_group(cue.start, 6) or ([self.topic] if self.topic else [])
+        return self._pairs(users, used, R.USES, cue.spec.confidence, cue)
+
     def _swap(self, cue: Cue) -> list[Reading]:
         """'将 LayerNorm 换为 BatchNorm': the second takes the place of the first."""
         replaced = self.left_group(cue.start, cue.spec.max_gap)
@@ -271,14 +363,33 @@ class SentenceReader:
     def _subject_or_none(self) -> list[str]:
         if self.head:
             return [self.head]
+        if self.topic:
+            return [self.topic]
         return [self.subject] if self.subject else []
+
+    @cached_property
+    def topic(self) -> str | None:
+        """'Swish函数在输入大于0时…，这样可以避免…': a concept that opens the sentence as its subject is what its
+        later clauses talk about, before any heading's topic."""
+        if not self.mentions:
+            return None
+        first = self.mentions[0]
+        lead = _DISCOURSE_LEAD.sub("", self.text[:first.start].strip().lstrip("-*·●•0123456789.、)） "))
+        if lead or _NOT_SUBJECT_AFTER.match(self.text, first.end):
+            return None
+        return first.concept
 
     def _infix(self, cue: Cue) -> list[Reading]:
         spec = cue.spec
         if _NEGATED.search(self.text[:cue.start]):
             return []
+        if _RELATIVE_AFTER.match(self.text, cue.end) or _PASSIVE_NEAR.search(self.text[max(0, cue.start - 6):cue.start]):
+            return []  # "被广泛使用的激活函数": the verb describes a noun, it says nothing of the subject
         right = self.right_group(cue.end, spec.max_gap)
         left = self.left_group(cue.start, spec.max_gap)
+        if left and (_PREPOSITION_BEFORE.search(self.text[:self._first_start(left, cue.start)])
+                     or _ADVERBIAL_GAP.search(self._gap_after(left, cue.start))):
+            left = []  # "对权重使用…", "在训练深度学习模型时引入…": a place or time, not the user
         relation, confidence = spec.relation, spec.confidence
         if relation is R.USES and left and not right and _PASSIVE_BEFORE.search(
                 self.text[:self._first_start(left, cue.start)]):
@@ -290,7 +401,7 @@ class SentenceReader:
         if not left:
             if spec.max_gap <= 1 and not (self.is_question and _QUESTION_LEAD.match(self.text[:cue.start])):
                 return []
-            if not (self.head or self.subject_is_near):
+            if not (self.head or self.topic or self.subject_is_near):
                 return []  # a section heading far above is too weak a subject for "使用 X" in running text
             if _READER_SUBJECT.search(self.text[:cue.start]):
                 return []  # "假设你采用 precision": the reader, not a concept, does it
@@ -303,7 +414,14 @@ class SentenceReader:
             relation = R.EXTENDS
         if relation is R.SOLVES and any(self.kind_of(t) not in (PROBLEM_KIND, None) for t in right):
             return []
+        if cue.phrase in _WEAK_SOLVES and not (all(self.kind_of(t) == PROBLEM_KIND for t in right) or
+                                               _PROBLEM_AFTER.match(self._after_group(right, cue.end))):
+            return []
         return self._pairs(left, right, relation, confidence, cue)
+
+    def _gap_after(self, group: list[str], limit: int) -> str:
+        ends = [m.end for m in self.mentions if m.concept in group and m.end <= limit]
+        return self.text[max(ends):limit] if ends else ""
 
     def _first_start(self, group: list[str], limit: int) -> int:
         starts = [m.start for m in self.mentions if m.concept in group and m.end <= limit]
@@ -321,7 +439,8 @@ class SentenceReader:
         sources = self.left_group(first, 8)
         confidence = cue.spec.confidence
         if not sources:
-            if _OWN_SUBJECT.search(self.text[:first]):
+            before = self.text[:first]
+            if _OWN_SUBJECT.search(before) and not _PRONOUN_LEAD.match(before):
                 return []  # "全 0 初始化又是…的一种": the sentence names its subject, just not a concept
             sources, confidence = self._subject_or_none(), confidence - 0.15
         return self._pairs(sources, targets, cue.spec.relation, confidence, cue)
@@ -329,6 +448,9 @@ class SentenceReader:
     def _compare(self, cue: Cue) -> list[Reading]:
         if cue.phrase == "对比" and _CONTRASTIVE_AFTER.match(self.text[cue.end:]):
             return []  # "对比训练集", "对比学习": contrastive, not a comparison
+        if cue.phrase == "比较" and not _CLAUSE_END.match(self.text[cue.end:]) and not any(
+                0 <= m.start - cue.end <= 2 for m in self.mentions):
+            return []  # "是比较复杂的": 比较 as "rather", not a comparison
         left = self.left_group(cue.start, max(cue.spec.max_gap, 4))
         right = self.right_group(cue.end, cue.spec.max_gap if cue.spec.max_gap < 6 else 12,
                                  cross_clause=cue.phrase in ("相比", "相比于", "相较于", "比较", "对比"))
@@ -336,11 +458,16 @@ class SentenceReader:
             # "ViT 和 CNN 在图像特征提取上的优劣对比？": a clause-final cue compares the pair the clause opened with.
             left = [c for c in self.left_group(cue.start, 16) if c]
             left = left if len(left) >= 2 else []
+        if right and not left and self.topic and self.topic not in right and cue.phrase in _TOPIC_COMPARISONS:
+            left = [self.topic]  # "GELU函数…表现出了比ReLU函数更好的性能"
         if left and right:
             pairs = [(a, b) for a in left for b in right]
         elif len(right) == 1 and _SENTENCE_LEAD.match(self.text[:cue.start]) and len(self.mentions) == 1:
             # "**vs 绝对位置编码**" under the RoPE section: the section's topic is the other side.
             pairs = [(s, right[0]) for s in self._subject_or_none()]
+        elif right and not left and cue.phrase in _TOPIC_COMPARISONS:
+            # "在大部分任务上效果会差于LoRA、Adapter" under BitFit: the other side is the section's topic.
+            pairs = [(s, r) for s in self._subject_or_none() if self.subject_is_near or self.head for r in right]
         else:
             group = left or right
             pairs = list(combinations(group, 2))
@@ -388,31 +515,30 @@ class SentenceReader:
 
     def _contains(self, cue: Cue) -> list[Reading]:
         parts = self.right_group(cue.end, 3)
+        colon = self._colon_members(cue.end) if not parts or cue.phrase == "由" else []
+        if colon and cue.phrase == "由":
+            # "主要由两部分组成：智能体和环境": the parts follow the colon.
+            whole = self.left_group(cue.start, 6) or self._subject_or_none()
+            return [Reading(p, w, R.PART_OF, cue.spec.confidence, "cue:由…组成") for p in colon for w in whole
+                    if p != w]
+        parts = parts or colon
         if not parts:
             return []
+        if cue.phrase == "由" and _AGENT_AFTER.match(self._after_group(parts, cue.end)):
+            # "输出一个由Sigmoid函数控制的值": what the sentence is about works through that agent.
+            users = self._subject_or_none()
+            return [Reading(u, p, R.USES, 0.55, "cue:由…控制") for u in users for p in parts if u != p]
         if cue.phrase == "由" and not _MADE_OF_AFTER.match(self._after_group(parts, cue.end)):
             return []
         whole = self.left_group(cue.start, 4) or self._subject_or_none()
         relation = cue.spec.relation
+        if relation is R.IS_A and _STEPS_AFTER.match(self._after_group(parts, cue.end)):
+            relation = R.PART_OF  # "分为奖励模型训练和近端策略优化两个步骤": steps are parts, not kinds
         if (relation is R.PART_OF and cue.phrase != "由" and whole
                 and self.kind_of(whole[0]) in CATEGORY_KINDS - {"architecture"}):
             relation = R.IS_A
         return [Reading(p, w, relation, cue.spec.confidence, f"cue:{cue.phrase}")
                 for p in parts for w in whole if p != w]
-
-
-def compound_readings(text: str, mentions: list[Mention], kind_of: KindOf) -> list[Reading]:
-    """'DeepSpeed ZeRO', 'GPTQ 量化', 'cosine decay LR schedule': the first name modifies the second."""
-    readings = []
-    for first, second in pairwise(mentions):
-        if text[first.end:second.start].strip() or first.concept == second.concept:
-            continue
-        modifier, head = kind_of(first.concept), kind_of(second.concept)
-        if modifier in TOOL_KINDS and head in COMPONENT_KINDS - {"concept"}:
-            readings.append(Reading(first.concept, second.concept, R.USES, 0.45, "compound"))
-        elif modifier in SORT_KINDS and head in ("technique", "method"):
-            readings.append(Reading(first.concept, second.concept, R.VARIANT_OF, 0.45, "compound"))
-    return readings
 
 
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
@@ -430,9 +556,8 @@ def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: 
     ...     "BERT 用 WordPiece", ms, [Cue("用", CUES["用"], 5, 6)], None, [], lambda c: None)]
     [('bert', 'USES', 'wordpiece')]
     """
-    if not cues and "从" not in text and "(" not in text and "（" not in text:
-        # Only the compound rule can read a sentence without a cue, bracket or 从: no reader needed.
-        return compound_readings(text, sorted(mentions, key=BY_START), kind_of)  # never a concept with itself
+    if not cues and "从" not in text and "(" not in text and "（" not in text and "是" not in text:
+        return []  # no rule reads a sentence without a cue, a bracket, 从 or 是
     return SentenceReader(text, mentions, subject, previous, kind_of, subject_is_near).read(cues)
 
 

@@ -15,6 +15,7 @@ from graph.normalize import normalize_text
 _TOKEN = r"[A-Za-z0-9][A-Za-z0-9+#]*(?:[-.'][A-Za-z0-9][A-Za-z0-9+#]*)*|\S"
 _TOKEN_AND_GAP = re.compile(rf"(?:([\u3400-\u9fff]+)|({_TOKEN}))(\s*)")
 FOLDED_TEXT = "studygraph.folded_text"
+_NUMBERED = re.compile(r"\d+\.[A-Za-z]")
 _WIDE_FIRST, _WIDE_LAST, _WIDE_SHIFT, _IDEOGRAPHIC_SPACE = 0xFF01, 0xFF5E, 0xFEE0, 0x3000
 _FULLWIDTH = {code: code - _WIDE_SHIFT for code in range(_WIDE_FIRST, _WIDE_LAST + 1)} | {_IDEOGRAPHIC_SPACE: ord(" ")}
 
@@ -58,6 +59,10 @@ class MixedTokenizer:
             if run:
                 words.extend(run)
                 spaces.extend([False] * (len(run) - 1))
+            elif word[0].isdigit() and _NUMBERED.match(word):
+                number, _, rest = word.partition(".")  # "4.Prompt" in "### 4.Prompt Tuning": a number, then a word
+                words.extend((number + ".", rest))
+                spaces.append(False)
             else:
                 words.append(word)
             if not gap or gap == " ":

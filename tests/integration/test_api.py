@@ -76,7 +76,7 @@ def test_concept_detail_has_aliases_definition_relations_with_evidence_questions
     body = client.get("/concepts/旋转位置编码").json()
     assert body["id"] == client.get("/concepts/rope").json()["id"] and "ROPE" in body["aliases"]
     assert body["relations"] and all(r["evidence"] and r["evidence"][0]["document"] for r in body["relations"])
-    assert any(r["target_name"] == "positional encoding" for r in body["relations"])
+    assert any(r["target_name"] == "relative position encoding" for r in body["relations"])  # RoPE 是一种相对位置编码
     assert body["documents"] == ["notes/位置编码.md"]
     dpo = client.get("/concepts/DPO").json()
     assert dpo["questions"] and dpo["questions"][0]["document"] == "notes/对齐与微调.md"

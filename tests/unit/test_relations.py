@@ -44,6 +44,12 @@ def test_cue_rules(extract, text: str, expected: set[tuple[str, str, str]]) -> N
     assert expected <= extract(text)
 
 
+def test_names_written_side_by_side_state_nothing(extract) -> None:  # type: ignore[no-untyped-def]
+    """'DeepSpeed ZeRO', 'GPTQ 量化': two names next to each other are no sentence saying how they relate."""
+    assert not extract("我们用 DeepSpeed ZeRO 训练，再做 GPTQ 量化。") & {
+        ("deepspeed", "USES", "zero"), ("gptq", "VARIANT_OF", "quantization")}
+
+
 def test_elided_subject_comes_from_the_lead_line(extract) -> None:  # type: ignore[no-untyped-def]
     found = extract("·ROPE（旋转位置编码）\n\n通过复数形式来改进三角函数绝对位置编码。\n")
     assert ("rope", "EXTENDS", "sinusoidal-position-encoding") in found
@@ -78,8 +84,6 @@ def test_code_blocks_give_no_relations(extract) -> None:  # type: ignore[no-unty
     ("实验中将 ReLU 换为 GELU 后收敛更快。", {("gelu", "REPLACES", "relu")}),
     # "A 中的 B" between a method and a component
     ("DPO 中的 KL 散度约束来自参考模型。", {("dpo", "USES", "kl-divergence")}),
-    # compounds: a tool's component, a sort of a technique
-    ("我们用 DeepSpeed ZeRO 训练，再做 GPTQ 量化。", {("deepspeed", "USES", "zero"), ("gptq", "VARIANT_OF", "quantization")}),
     # a question that leaves its subject to the section heading
     ("## Adam\n\n### 为什么要用 warmup？", {("adam", "USES", "warmup")}),
     # a '方法' list under a topic lists its variants
