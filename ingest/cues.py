@@ -35,7 +35,7 @@ def _cues(relation: R, pattern: str, confidence: float, phrases: str = "", max_g
 
 CUES: dict[str, CueSpec] = {
     **_cues(R.USES, "infix", 0.7, max_gap=8, phrases="采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|引入|引入了|依靠|基于|基于的是|"
-            "应用了|加入了|加入|添加了|添加|leverage|leverages|leveraging|"
+            "应用了|加入了|加入|添加了|添加|leverage|leverages|leveraging|involve|involves|relies on|"
             "uses|use|used|using|adopts|adopted|employs|leverages|relies on|built with"),
     **_cues(R.USES, "infix", 0.6, "用", max_gap=1),
     **_cues(R.USES, "infix", 0.6, "通过|借助于|by using|through", max_gap=1),
@@ -70,7 +70,7 @@ CUES: dict[str, CueSpec] = {
             "outperforms|better than"),
     **_cues(R.COMPARED_WITH, "compare", 0.55, "比", max_gap=2),
     **_cues(R.COMPARED_WITH, "between", 0.6, "介于"),
-    **_cues(R.IS_A, "enumerate", 0.65, "如|比如|例如|譬如|诸如|such as|e.g.|including|代表算法为|代表算法|代表模型|"
+    **_cues(R.IS_A, "enumerate", 0.65, "如|比如|例如|譬如|诸如|such as|e.g.|including|like|代表算法为|代表算法|代表模型|"
             "典型代表|其代表|代表方法", max_gap=2),
 }
 

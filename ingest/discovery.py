@@ -21,6 +21,9 @@ _ACRONYM_BESIDE_NAME = re.compile(r"^[\s【\[(（·●•#*_0-9.、]*([A-Z][A-Za
 _TAG_LABEL = re.compile(r"[标Tt](?:签|[Aa][Gg][Ss])")  # 标签 or tags in any case; led by a set of characters: fast
 # A Latin name followed by a Chinese word that only says what sort of thing it is.
 _CLASSIFIED = re.compile(r"^([A-Za-z][A-Za-z0-9 .+#-]*[A-Za-z0-9+#])\s*(?:函数|算法|模型|方法|技术|机制|架构|框架|激活函数|量化|优化器)$")
+# 'RL techniques', 'LoRA methods': a name followed by a word that only says what sort of thing it is.
+_CLASSIFIED_ENGLISH = re.compile(r"^(.+?)\s+(?:techniques?|methods?|algorithms?|approach(?:es)?|strateg(?:y|ies)|"
+                                 r"frameworks?|models?|architectures?|variants?)$", re.IGNORECASE)
 _LEADING_FILLER = word_set("a an the this that is are was were be called named known as of for to in on with and "
                             "or by from uses use using via its their our")
 _FUNCTION_CHARS = "的是和与或及在对将把被用为了中从到由等即也就都还而并但通过使用采用来比如例如"
@@ -168,16 +171,6 @@ def acronym_beside_name(text: str, index: ConceptIndex) -> tuple[ConceptEntry, s
     return None
 
 
-def _bold_terms(document: ParsedDocument) -> Iterable[str]:
-    for block in document.blocks:
-        for run in block.bold:
-            run = _LEADING_NUMBER.sub("", run).strip().rstrip(":：")
-            if "(" in run or "（" in run:
-                continue
-            if is_plausible_term(run):
-                yield run
-
-
 def _tag_terms(document: ParsedDocument) -> Iterable[str]:
     for block in document.blocks:
         if not _TAG_LABEL.search(block.text):
@@ -185,7 +178,7 @@ def _tag_terms(document: ParsedDocument) -> Iterable[str]:
         metadata = parse_metadata(block.text)
         tags = metadata.get("标签") or metadata.get("tags")
         for tag in parse_tags(tags or ""):
-            if is_plausible_term(tag):
+            if is_plausible_term(tag) and plausible_name(tag):
                 yield tag
 
 
@@ -200,7 +193,7 @@ def discover_concepts(documents: Iterable[ParsedDocument], index: ConceptIndex) 
                 found = acronym_beside_name(block.text, index)
                 if found:
                     index.add_alias(*found)
-        for term in (*_bold_terms(document), *_tag_terms(document)):
+        for term in _tag_terms(document):
             if index.find(term) is None:
                 index.add(ConceptEntry(slugify(term), term, [], None, ["discovered"]))
     for term in sorted(open_vocabulary(documents)):
@@ -212,8 +205,8 @@ def _add_term(index: ConceptIndex, term: str) -> None:
     """A new concept, unless the index knows it; 'Sigmoid函数', 'Per-tensor量化' join the name they classify."""
     if index.find(term) is not None:
         return
-    classified = _CLASSIFIED.match(term)
-    if classified:
+    classified = _CLASSIFIED.match(term) or _CLASSIFIED_ENGLISH.match(term)
+    if classified and (has_cjk(term) or all(is_name_word(w) for w in classified.group(1).split())):
         base = index.find(classified.group(1)) or index.add(
             ConceptEntry(slugify(classified.group(1)), classified.group(1), [], None, ["discovered"]))
         index.add_alias(base, term)

@@ -22,6 +22,8 @@ from ingest.relations import BY_START, Cue, Mention, Reading, cooccurring_pairs,
 from ingest.structure import (
     answer_list_relations,
     attribute_relations,
+    introduced_item,
+    list_intro,
     list_item_relation,
     member_label,
     member_relation,
@@ -75,6 +77,7 @@ class DocumentExtractor:
         self.section_main: dict[str, str] = {}
         self.section_problem: dict[str, str] = {}
         self.open_problem: str | None = None
+        self.intro: tuple[Block, tuple[str, RelationType]] | None = None
         self.section_parent = {s.id: s.parent for s in parsed.sections}
         self.questions_by_id = {q.id: q for q in parsed.questions}
 
@@ -235,6 +238,16 @@ class DocumentExtractor:
             for reading in solution_relation(text, mentions, problem):
                 self._add(reading, block, 0, block.text)
 
+    def _read_introduced_list(self, block: Block, text: str, mentions: list[Mention]) -> None:
+        """Items of the list a line announced ('量化粒度有以下几种形式：') relate to that line's concept."""
+        if block.kind == "item" and block.depth == 1 and self.intro is not None:
+            intro_block, intro = self.intro
+            for reading in introduced_item(text, mentions, intro):
+                self._add(reading, block, 0, f"{intro_block.text.strip()} {block.text.strip()}")
+        elif block.depth == 0:
+            found = list_intro(text, mentions) if block.kind == "paragraph" else None
+            self.intro = (block, found) if found else None
+
     def _problem_of(self, block: Block) -> str | None:
         """The problem named by a '解决方案' lead earlier in the section or the nearest '…的解决方案' section."""
         if self.open_problem:
@@ -314,6 +327,7 @@ class DocumentExtractor:
                     for c in cues_by_block[position] for phrase in (c.label_,)]  # the label looked up once
             self._read_sentences(folded, block, mentions, cues, subject, near)
             self._read_structure(index, block, folded, mentions, subject)
+            self._read_introduced_list(block, folded, mentions)
             self._read_answer(previous, block, mentions)
             previous = index
             if index in self.parsed.question_blocks:

@@ -21,7 +21,9 @@ from ingest.cues import (
 )
 
 _CLAUSE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
-_SOFT_GAP = re.compile(r"^[\s的等们都也还主要中里上之所被已经均则即就是为了在一些种个类*_\"“”'‘’]*$")
+_SOFT_GAP = re.compile(r"^[\s的等们都也还主要中里上之所被已经均则即就是为了在一些种个类*_\"“”'‘’]*$|^\s*(?:techniques|"
+                       r"methods|models|algorithms|approaches|frameworks|libraries|tools|strategies|architectures|"
+                       r"formats|optimizers|variants|datasets|mechanisms)?\s*,?\s*$")
 _PASSIVE_BEFORE = re.compile(r"(被|由|是|主要是|主要由|所)\s*$")
 _NOT_EXAMPLE_AFTER_RU = ("何", "果", "下", "此", "同", "今", "实", "是")
 _IMPROVE_AFTER = re.compile(r"^\s*(改进|扩展|拓展|改良|优化)")
@@ -68,7 +70,9 @@ _TOPIC_COMPARISONS = frozenset({"比", "相比", "相比于", "相较于", "相�
                                 "compared with", "compared to", "than", "better than", "outperforms"})
 _DISCOURSE_LEAD = re.compile(r"^(?:其中|而|此外|另外|同时|首先|其次|最后|因此|所以|总之|总的来说|通常|一般来说|"
                              r"In addition|Also|However|Moreover)[,，\s]*")
-_PREPOSITION_BEFORE = re.compile(r"(?:对|对于|在|给|为|把|将|从|向|与|和|跟|用于|针对)\s*(?:每一个|每个|所有|这些|各个|一些|整个)?\s*$")
+_PREPOSITION_BEFORE = re.compile(r"(?:对|对于|在|给|为|把|将|从|向|与|和|跟|用于|针对)\s*(?:每一个|每个|所有|这些|各个|一些|整个)?\s*$|"
+                                 r"\b(?:across|on|in|for|with|to|of|from|into|over|by|at)\s+(?:the\s+|a\s+|an\s+|"
+                                 r"multiple\s+|many\s+|several\s+|all\s+)?$", re.IGNORECASE)
 _ADVERBIAL_GAP = re.compile(r"(?:时|中|后|里|之后|之前|期间)")
 _NOT_SUBJECT_AFTER = re.compile(r"\s*(?:的|和|与|及|、|,|，|或|中|里|之)")
 _NOUN_PHRASE_END = re.compile(r"[\"“”'‘’「」\s]*(?:问题|现象)?\s*(?:[,，。;；:：!?！？、和与及或]|$)")
@@ -235,7 +239,17 @@ class SentenceReader:
         for cue in cues:
             rule = getattr(self, f"_{cue.spec.pattern}")
             readings.extend(rule(cue))
-        return [r for r in readings if r.source != r.target]
+        return [self._with_context(r) for r in readings if r.source != r.target]
+
+    def _with_context(self, reading: Reading) -> Reading:
+        """A side the sentence does not name came from around it: the rule says where ('+section topic' for a
+        heading or lead line above, '+previous sentence' for a pronoun), so the evidence never overstates."""
+        named = {m.concept for m in self.mentions}
+        missing = [side for side in (reading.source, reading.target) if side not in named]
+        if not missing:
+            return reading
+        where = "previous sentence" if all(side in self.previous for side in missing) else "section topic"
+        return reading._replace(rule=f"{reading.rule}+{where}")
 
     def _copula(self) -> list[Reading]:
         """'Sigmoid函数是最早被广泛使用的激活函数之一', 'Softmax是一种常用的激活函数': the subject is a kind of
@@ -405,7 +419,7 @@ class SentenceReader:
                 return []  # a section heading far above is too weak a subject for "使用 X" in running text
             if _READER_SUBJECT.search(self.text[:cue.start]):
                 return []  # "假设你采用 precision": the reader, not a concept, does it
-            if relation is R.USES and all(self.kind_of(t) is None for t in right):
+            if relation is R.USES and not (self.head or self.topic) and all(self.kind_of(t) is None for t in right):
                 return []  # "使用 HuggingFace tokenizers": an unknown tool used by an unstated subject
             left, confidence = self._subject_or_none(), confidence - 0.15
         if cue.phrase == "基于" and _PROPERTY_AFTER.match(self._after_group(right, cue.end)):

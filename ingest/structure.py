@@ -197,3 +197,39 @@ def answer_list_relations(question: str, question_mentions: list[Mention], subje
         source, target = (value, subject) if direction == "value->subject" else (subject, value)
         readings.append(Reading(source, target, relation, 0.6, f"answer:{label}"))
     return readings
+
+
+_LIST_INTRO = re.compile(r"(?:有以下|有如下|以下几|如下几|以下|如下|分为|可分为|分成|包括|包含|涉及到?|组成|主要有|"
+                         r"the following|types|kinds|include|includes|consists of)", re.IGNORECASE)
+_PARTS_INTRO = re.compile(r"组成|部分|涉及|步骤|阶段|流程|过程|包括|包含|环节|模块|components|steps|stages|parts|consists",
+                          re.IGNORECASE)
+
+
+def list_intro(text: str, mentions: list[Mention]) -> tuple[str, R] | None:
+    """'量化粒度有以下几种形式：', '近端策略优化涉及到四个模型：': a line that announces the list below it, the
+    concept the list is about, and whether its items are kinds of it (IS_A) or parts of it (PART_OF).
+
+    >>> list_intro("量化粒度有以下几种形式：", [Mention("granularity", 0, 4)])
+    ('granularity', <RelationType.IS_A: 'IS_A'>)
+    >>> list_intro("优点如下：", [])
+    """
+    stripped = text.rstrip()
+    if not stripped.endswith((":", "：")) or "\n" in stripped:
+        return None
+    cue = _LIST_INTRO.search(stripped)
+    if cue is None:
+        return None
+    before = [m for m in mentions if m.end <= cue.start()]
+    if not before:
+        return None
+    relation = R.PART_OF if _PARTS_INTRO.search(stripped) else R.IS_A
+    return before[0].concept, relation  # the line's subject: "RLHF 就是…强化学习，一般分为以下三个步骤："
+
+
+def introduced_item(text: str, mentions: list[Mention], intro: tuple[str, R]) -> list[Reading]:
+    """An item of a list that a line announced: the concept that leads it is a kind or a part of that line's."""
+    head = _item_head(text, mentions)
+    whole, relation = intro
+    if head is None or head == whole:
+        return []
+    return [Reading(head, whole, relation, 0.6, "list:introduced")]

@@ -26,6 +26,7 @@ def word_set(words: str) -> frozenset[str]:
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = r"[A-Za-z][A-Za-z0-9+#]*(?:[-./'][A-Za-z0-9]+)*"
 _LATIN_RUN = re.compile(rf"(?<![A-Za-z0-9_/.@-]){_LATIN_WORD}(?: {_LATIN_WORD}){{0,5}}(?![A-Za-z0-9_/@(-])")
 _DIGIT_NAME = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$")  # FP16, NF4, int8, Llama2-7B
@@ -145,6 +146,7 @@ def latin_terms(text: str) -> Iterator[tuple[str, bool]]:
     sentence start ("Axolotl", "Leaky ReLU").
     """
     titled = _title_case(text)
+    chinese_block = len(_CJK_CHAR.findall(text)) >= 4  # Chinese prose: its English words are terms
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)  # titles of papers and links are not terms
     for match in _LATIN_RUN.finditer(text):
         phrase = match.group(0).strip(".'/-")
@@ -152,7 +154,7 @@ def latin_terms(text: str) -> Iterator[tuple[str, bool]]:
             continue
         before = text[max(0, match.start() - 3):match.start()].rstrip()[-1:]
         after = text[match.end():match.end() + 3].lstrip()[:1]
-        inside_chinese = has_cjk(before + after)
+        inside_chinese = chinese_block or has_cjk(before + after)
         words = phrase.split()
         if inside_chinese and len(words) <= 4:
             yield phrase, True
@@ -170,10 +172,18 @@ def _named_spans(words: list[str], before: str, titled: bool) -> Iterator[str]:
             run.append(word)
             continue
         if run:
-            yield " ".join(run)
+            yield from _name_run(run)
         run = []
     if run:
-        yield " ".join(run)
+        yield from _name_run(run)
+
+
+def _name_run(run: list[str]) -> Iterator[str]:
+    """A run of name-shaped words, unless it is one capitalised word that is a generic head noun ('Learning')."""
+    if len(run) == 1 and not (is_acronym(run[0]) or _DIGIT_NAME.match(run[0]) or _CAMEL.match(run[0])) and (
+            run[0].lower().rstrip("s") in _ENGLISH_HEADS or run[0].lower() in _ENGLISH_HEADS):
+        return
+    yield " ".join(run)
 
 
 def is_name_word(word: str, sentence_start: bool = False) -> bool:
@@ -198,7 +208,8 @@ _ENGLISH_FUNCTION_WORDS = word_set(
     "may might will would should must do does did done has have had we you they he she i our your their my me us "
     "them what which who whom whose when where why how all any both each few more most other some such only own "
     "same very also just too while because until up down out off again further once here there e.g i.e etc vs "
-    "figure fig table note see section chapter step part example"
+    "figure fig table note see section chapter step part example alternative alternatives reference references "
+    "overview introduction summary answer question template templates strategy strategies"
 )
 
 
@@ -226,6 +237,8 @@ _ENGLISH_HEADS = word_set(
     "estimation algorithm framework method strategy technique"
 )
 _ENGLISH_VERBS = word_set(
+    "various different modern main core key specific precise significant traditional typical common popular "
+    "simple basic high-level low-level whole entire overall final initial important useful efficient "
     "use uses used using make makes made allow allows allowed help helps improve improves reduce reduces provide "
     "provides require requires need needs get gets give gives take takes apply applies applied train trains "
     "trained fine-tune fine-tuned generate generates generated create creates created perform performs learn "
@@ -298,5 +311,17 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
                     marked.append(name)
     # A line label ('参数量:', '折中方案:') is mostly an aspect of the topic above; it names a term when the notes
     # also use it in their sentences ('主动学习：采用主动学习的方法…').
-    marked += [label for label, prose in labels if prose.count(label) > sum(1 for other, _ in labels if other == label)]
+    marked += [label for label, prose in labels
+               if _term_shaped(label) or prose.count(label) > sum(1 for other, _ in labels if other == label)]
     return termhood(counts, marked)
+
+
+def _term_shaped(label: str) -> bool:
+    """A label that ends in a technical head noun or is shaped like a name ('Quality filtering', '主动学习', 'GAE'),
+    unlike an aspect ('折中方案', '参数量', 'Architectural overview')."""
+    if has_cjk(label):
+        words = segment("".join(_CJK_RUN.findall(label)))
+        return bool(words) and _is_head(words[-1])
+    words = label.split()
+    return bool(words) and (words[-1].lower().rstrip("s") in _ENGLISH_HEADS or words[-1].lower() in _ENGLISH_HEADS
+                            or any(is_acronym(w) or _CAMEL.match(w) for w in words))

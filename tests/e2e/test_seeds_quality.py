@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.normalize import normalize_text
 from tests.conftest import SCORER, SEEDS, needs_seeds
 from tests.integration.test_cli_store import export, run_cli
 
@@ -64,8 +65,16 @@ def _words(text: str) -> str:
     return re.sub(r"[\W_]", "", text)
 
 
-@pytest.mark.skipif(not DEV.is_dir(), reason=f"dev set not found at {DEV} (../shared beside the project)")
-def test_develop_part_of_the_dev_set_scores_at_least_the_floors(tmp_path: Path) -> None:
+needs_dev = pytest.mark.skipif(not DEV.is_dir(), reason=f"dev set not found at {DEV} (../shared beside the project)")
+# Rules that read structure, or a side from around the sentence: their evidence need not name both concepts.
+STRUCTURE_RULES = ("attribute:", "table:", "list:", "answer:", "section:", "tags")
+CONTEXT_MARKS = ("+section topic", "+previous sentence")
+
+
+@pytest.fixture(scope="module")
+def develop_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The develop part of the dev set, ingested through the CLI and exported."""
+    tmp_path = tmp_path_factory.mktemp("develop")
     notes = tmp_path / "notes"
     notes.mkdir()
     for name in DEVELOP:
@@ -74,8 +83,34 @@ def test_develop_part_of_the_dev_set_scores_at_least_the_floors(tmp_path: Path) 
     run_cli(store, "ingest", str(notes))
     export_file = tmp_path / "export.json"
     export_file.write_text(json.dumps(export(store), ensure_ascii=False), encoding="utf-8")
-    scored = subprocess.run([sys.executable, str(SCORER), str(export_file), "--gold", str(DEV / "gold-dev.json"),
+    return export_file
+
+
+@needs_dev
+def test_develop_part_of_the_dev_set_scores_at_least_the_floors(develop_export: Path) -> None:
+    scored = subprocess.run([sys.executable, str(SCORER), str(develop_export), "--gold", str(DEV / "gold-dev.json"),
                              "--docs", ",".join(DEVELOP), "--json"], capture_output=True, text=True, check=True)
     result = json.loads(scored.stdout)
     for measure, floor in DEVELOP_FLOORS.items():
         assert result[measure] >= floor, f"{measure}={result[measure]} fell below {floor}"
+
+
+@needs_dev
+def test_every_typed_relation_is_named_by_its_sentence_or_says_where_it_came_from(develop_export: Path) -> None:
+    graph = json.loads(develop_export.read_text(encoding="utf-8"))
+    labels = {c["id"]: {_key(label) for label in [c["name"], *c["aliases"]]} for c in graph["concepts"]}
+    for relation in graph["relations"]:
+        if relation["type"] == "RELATED_TO":
+            continue
+        for evidence in relation["evidence"]:
+            rule, said = evidence["rule"], _key(evidence["text"])
+            if rule.startswith(STRUCTURE_RULES) or rule.endswith(CONTEXT_MARKS):
+                continue
+            for side in (relation["source"], relation["target"]):
+                assert any(label in said for label in labels[side]), (relation["source"], relation["type"],
+                                                                      relation["target"], rule, evidence["text"])
+
+
+def _key(text: str) -> str:
+    """Case, width, script, spaces and hyphens folded, as the matcher folds them."""
+    return re.sub(r"[\s\-_·]", "", normalize_text(text))
