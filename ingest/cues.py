@@ -35,7 +35,7 @@ def _cues(relation: R, pattern: str, confidence: float, phrases: str = "", max_g
 
 CUES: dict[str, CueSpec] = {
     **_cues(R.USES, "infix", 0.7, max_gap=8, phrases="采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|引入|引入了|依靠|基于|基于的是|"
-            "应用了|加入了|加入|添加了|添加|leverage|leverages|leveraging|involve|involves|relies on|"
+            "应用了|加入了|加入|添加了|添加|leverage|leverages|leveraging|involve|involves|relies on|support|supports|"
             "uses|use|used|using|adopts|adopted|employs|leverages|relies on|built with"),
     **_cues(R.USES, "infix", 0.6, "用", max_gap=1),
     **_cues(R.USES, "infix", 0.6, "通过|借助于|by using|through", max_gap=1),

@@ -9,7 +9,7 @@ from graph.normalize import concept_key, slugify
 from ingest.lexicon import ConceptEntry, ConceptIndex
 from ingest.markdown import ParsedDocument, parse_metadata, parse_tags
 from ingest.terms import has_cjk, is_acronym, is_plausible_term
-from ingest.vocabulary import NOT_MODIFIERS, is_name_word, open_vocabulary, plausible_name, segment, word_set
+from ingest.vocabulary import NOT_MODIFIERS, is_name_word, name_words, open_vocabulary, plausible_name, word_set
 
 _BRACKETED = re.compile(r"[(（]\s*([^()（）\n]{1,60}?)\s*[)）]")
 _LEFT_STOPS = "()（）\n"
@@ -30,18 +30,20 @@ _FUNCTION_CHARS = "的是和与或及在对将把被用为了中从到由等即�
 
 
 def _cjk_name(run: str, words: int = 0) -> str:
-    """The concept at the end of a run of Chinese characters: cut after the last function character, then,
-    when the other side of the pair has `words` English words, to about as many of jieba's words."""
-    cut = max(run.rfind(ch) for ch in _FUNCTION_CHARS)
-    name = run[cut + 1:] if cut >= 0 else run
+    """The concept at the end of a run of Chinese characters: after the last function word (jieba's words, so
+    '对齐' keeps its 对), then, when the other side of the pair has `words` English words, about as many words.
+
+    >>> _cjk_name("RLHF就是基于人类反馈", 2), _cjk_name("对齐人类偏好", 2), _cjk_name("研究的问题是智能体")
+    ('人类反馈', '对齐人类偏好', '智能体')
+    """
+    pieces = list(name_words(run))
+    cut = max((i for i, piece in enumerate(pieces) if piece in NOT_MODIFIERS or (
+        len(piece) == 1 and piece in _FUNCTION_CHARS)), default=-1)
+    pieces = pieces[cut + 1:] or pieces[-1:]
     if words:
-        pieces = segment(name)
-        while len(pieces) > 1 and pieces[0] in NOT_MODIFIERS:
-            pieces = pieces[1:]
         while len(pieces) > max(words, 1) + 1:
             pieces = pieces[1:]
-        name = "".join(pieces)
-    return name
+    return "".join(pieces)
 
 
 def _initials_cover(words: list[str], acronym: str) -> bool:

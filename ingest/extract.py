@@ -47,6 +47,7 @@ _BLOCK_JOIN = "\n\n"
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]?")
 _NAME_FILLER = re.compile(r"[\s*_:：()（）\-—·●0-9.、]")
 _DEFINITION_CHARS = 200
+_BRACKETED_ALIAS = re.compile(r"[(（][^()（）]{0,60}[)）]")
 
 
 @dataclass(slots=True)
@@ -221,7 +222,10 @@ class DocumentExtractor:
             parent_block = self.parsed.blocks[block.parent]
             parent_main = self.block_main.get(block.parent)
             parent_mentions = self.block_mentions.get(block.parent, [])
-            named = bool(parent_mentions) and len(_strip_mentions(parent_block.text, parent_mentions)) <= 12
+            # The parent line must be the name itself ('**GQA (分组查询注意力)**'), not a label that names an aspect
+            # ('问题一:对齐人类偏好'): its items are kinds of a concept only when it announces that concept alone.
+            named = bool(parent_mentions) and len(_strip_mentions(_BRACKETED_ALIAS.sub("", parent_block.text),
+                                                                  parent_mentions)) <= 2
             for reading in list_item_relation(text, mentions, parent_main, named, self.kind_of):
                 self._add(reading, block, 0, block.text)
             if parent_main is None and member_label(parent_block.text):

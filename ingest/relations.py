@@ -82,6 +82,9 @@ _PROBLEM_AFTER = re.compile(r"[\"“”'‘’\s]*(?:的)?\s*(?:问题|现象|�
 _STEPS_AFTER = re.compile(r"^[^，,。;；]{0,6}?(?:个)?(?:步骤|阶段|部分|环节|模块|组件|steps|stages|parts)")
 _PART_OF_CATEGORY = re.compile(r"中的?(?:一个|一种|一项)?(?:重要|关键|核心|基本)?的?(?:概念|组件|部分|步骤|环节|模块|组成部分)")
 _PRONOUN_LEAD = re.compile(r"^[\s*_\-·●•0-9.、]*(?:它|其|该方法|该算法|该模型|这种方法|这种算法|这个方法|此方法)")
+_SEQUENCE_BEFORE = re.compile(r"(?:再|然后|之后|接着|随后|最后|then)\s*$")
+_LISTED_BEFORE = re.compile(r"(?:等|等等|这些|这几种|these|both|all)\s*(?:都|均|也都)?\s*$|(?:都|均)\s*$")
+_INSPIRED = re.compile(r"(?:受到?|借鉴了?)(.{1,30}?)(?:的)?(?:启发|思想)\s*[,，]\s*|[Ii]nspired by (.{1,40}?),\s*")
 _AGENT_AFTER = re.compile(r"^\s*(?:函数|模型|算法)?\s*(?:来)?(?:控制|决定|计算|实现|完成|提供|生成|驱动)")
 _RELATIVE_AFTER = re.compile(r"\s*(?:了)?\s*的")
 _PASSIVE_NEAR = re.compile(r"被[^，,。;；]{0,4}$")
@@ -236,6 +239,8 @@ class SentenceReader:
             readings += self._bracketed_members()
         if "是" in text:
             readings += self._copula()
+        if "启发" in text or "inspired" in text:
+            readings += self._inspired()
         for cue in cues:
             rule = getattr(self, f"_{cue.spec.pattern}")
             readings.extend(rule(cue))
@@ -274,9 +279,11 @@ class SentenceReader:
             if not _CATEGORY_TAIL.fullmatch(self.text[objects[-1].end:end]):
                 continue
             last = objects[-1]
-            if not _CATEGORY_MARK.search(self.text[match.end():end]):
-                continue
             subjects = self._copula_subjects(match.start())
+            # "P-Tuning v2、LoRA等都是…高效微调技术": members listed before 都是 belong to the category they share.
+            listed = len(subjects) >= 2 and _LISTED_BEFORE.search(self.text[:match.start()])
+            if not (_CATEGORY_MARK.search(self.text[match.end():end]) or listed):
+                continue
             category = last.concept
             readings += [Reading(s, category, R.IS_A, 0.7, "copula:是") for s in subjects if s != category]
         return readings
@@ -291,6 +298,17 @@ class SentenceReader:
         if not kinds or not _CATEGORY_TAIL.fullmatch(self.text[kinds[-1].end:position]):
             return []
         return [Reading(objects[0].concept, kinds[-1].concept, R.IS_A, 0.65, "copula:一种…是")]
+
+    def _inspired(self) -> list[Reading]:
+        """'受操作系统分页的启发，PagedAttention 算法…': the subject of the main clause builds on the inspiration."""
+        match = _INSPIRED.search(self.text)
+        if not match:
+            return []
+        sources = [m.concept for m in self.mentions if match.start(1) <= m.start and m.end <= match.end(1)]
+        after = [m for m in self.mentions if m.start >= match.end()]
+        if not sources or not after or self.text[match.end():after[0].start].strip():
+            return []
+        return [Reading(after[0].concept, s, R.USES, 0.6, "cue:受…启发") for s in sources[-1:]]
 
     def _copula_subjects(self, position: int) -> list[str]:
         """What the clause before 是 names: its concepts, else the topic when the clause says only 'it'."""
@@ -337,8 +355,9 @@ class SentenceReader:
         inside it (both kinds must fit); a generic head noun may stand between the name and '中的'."""
         head_noun = _GENERIC_HEAD_BEFORE.search(self.text[:cue.start])
         end = head_noun.start() if head_noun else cue.start
-        wholes = [w for w in self.left_group(end, 0) if self.kind_of(w) in COMPOSITE_KINDS]
-        parts = [p for p in self.right_group(cue.end, cue.spec.max_gap) if self.kind_of(p) in COMPONENT_KINDS]
+        # Kinds come from the glossary; a name found in the notes has none, and the sentence alone decides.
+        wholes = [w for w in self.left_group(end, 0) if self.kind_of(w) in (*COMPOSITE_KINDS, None)]
+        parts = [p for p in self.right_group(cue.end, cue.spec.max_gap) if self.kind_of(p) in (*COMPONENT_KINDS, None)]
         return self._pairs(wholes, parts, R.USES, cue.spec.confidence, cue)
 
     def _colon_members(self, position: int) -> list[str]:
@@ -413,8 +432,9 @@ class SentenceReader:
         if not right:
             return []
         if not left:
-            if spec.max_gap <= 1 and not (self.is_question and _QUESTION_LEAD.match(self.text[:cue.start])):
-                return []
+            if spec.max_gap <= 1 and not (self.is_question and _QUESTION_LEAD.match(self.text[:cue.start])) and not (
+                    (self.topic or self.head) and not _SEQUENCE_BEFORE.search(self.text[:cue.start])):
+                return []  # a bare '用 X' needs the sentence's own subject, not a next step ('再用 DPO')
             if not (self.head or self.topic or self.subject_is_near):
                 return []  # a section heading far above is too weak a subject for "使用 X" in running text
             if _READER_SUBJECT.search(self.text[:cue.start]):

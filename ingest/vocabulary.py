@@ -27,7 +27,7 @@ def word_set(words: str) -> frozenset[str]:
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
-_LATIN_WORD = r"[A-Za-z][A-Za-z0-9+#]*(?:[-./'][A-Za-z0-9]+)*"
+_LATIN_WORD = r"(?=[0-9]*[A-Za-z]|[0-9]+-[A-Za-z])[A-Za-z0-9][A-Za-z0-9+#]*(?:[-./'][A-Za-z0-9]+)*"  # GPT-3, 8-bit
 _LATIN_RUN = re.compile(rf"(?<![A-Za-z0-9_/.@-]){_LATIN_WORD}(?: {_LATIN_WORD}){{0,5}}(?![A-Za-z0-9_/@(-])")
 _DIGIT_NAME = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$")  # FP16, NF4, int8, Llama2-7B
 _CAMEL = re.compile(r"^[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*$|^[A-Z][a-z0-9]+(?:-[A-Z][a-z0-9]*)+$")  # FlashAttention, FineWeb-Edu
@@ -44,6 +44,8 @@ CJK_HEADS = (
     "数据", "数据集", "参数", "权重", "浮点数", "整数", "定点数", "精度", "头", "层", "器", "率", "合成", "填充",
     "死亡", "结构", "分类", "建模", "压缩", "卸载", "分页", "平铺", "校准", "偏置", "token",
 )
+# The last characters of every head noun: a block without one has no compound to find.
+_HEAD_CHARS = re.compile("[" + "".join(sorted({head[-1] for head in CJK_HEADS if has_cjk(head)} | set("器率数层头"))) + "]")
 # Words that never start a compound: function words, pronouns, quantifiers and verbs that introduce an object.
 NOT_MODIFIERS = word_set(
     "的 了 是 和 与 及 或 在 对 将 把 被 用 为 中 从 到 由 等 即 也 就 都 还 而 并 但 这 那 其 该 此 各 每 某 "
@@ -74,9 +76,15 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
-def segment(text: str) -> list[str]:
-    """jieba's words for a run of Chinese text (its bundled dictionary; no model is downloaded)."""
-    return list(_jieba().cut(text, HMM=True))
+def segment(text: str) -> tuple[str, ...]:
+    """jieba's words for a text (its bundled dictionary; no model is downloaded)."""
+    return tuple(_jieba().cut(text, HMM=True))
+
+
+@lru_cache(maxsize=65536)
+def name_words(name: str) -> tuple[str, ...]:
+    """jieba's words of a short name; names recur across blocks and documents, so their words are kept."""
+    return segment(name)
 
 
 def cjk_compounds(text: str) -> Iterator[str]:
@@ -85,47 +93,53 @@ def cjk_compounds(text: str) -> Iterator[str]:
     >>> sorted(set(cjk_compounds("按照量化方法可以划分为线性量化、非线性量化，其中线性量化又分为对称量化和非对称量化")))
     ['对称量化', '线性量化', '量化', '非对称量化', '非线性量化']
     """
-    for run in _CJK_RUN.findall(text):
-        words = segment(run)
-        for end, word in enumerate(words):
-            if not _is_head(word):
-                continue
-            start = end
-            while start > 0 and end - start < 3 and _modifier(words[start - 1]) and len(
-                    "".join(words[start - 1:end + 1])) <= _MAX_CJK_NAME:
-                start -= 1
-            # A compound and its head are both candidates ("对称量化", "量化"); termhood decides which stay.
-            for first in range(start, end + 1):
-                name = "".join(words[first:end + 1])
-                if len(name) >= 2 and name not in NOT_MODIFIERS:
-                    yield name
+    if not _HEAD_CHARS.search(text):
+        return  # no head noun can end a compound here: skip segmenting
+    # One jieba call per block, not per run: its per-call cost dominated. Words outside Chinese break compounds.
+    words = [word if _CJK_RUN.fullmatch(word) else "" for word in segment(text)]
+    for end, word in enumerate(words):
+        if not _is_head(word):
+            continue
+        start = end
+        while start > 0 and end - start < 3 and _modifier(words[start - 1]) and len(
+                "".join(words[start - 1:end + 1])) <= _MAX_CJK_NAME:
+            start -= 1
+        # A compound and its head are both candidates ("对称量化", "量化"); termhood decides which stay.
+        for first in range(start, end + 1):
+            name = "".join(words[first:end + 1])
+            if len(name) >= 2 and name not in NOT_MODIFIERS:
+                yield name
 
 
+@lru_cache(maxsize=65536)
 def _modifier(word: str) -> bool:
     """A word that can stand before a head inside a compound: no function word or verb of the sentence, and a
-    single character only if it is a productive prefix (非, 多, 自, 预 ...)."""
-    if word in NOT_MODIFIERS or not _CJK_RUN.fullmatch(word):
+    single character only if it is a productive prefix (非, 多, 自, 预 ...) or a technical noun (秩, 核, 词 ...)."""
+    if not word or word in NOT_MODIFIERS or not _CJK_RUN.fullmatch(word):
         return False
-    # Words jieba guessed with its HMM (not in its dictionary) are often two halves of neighbours: "化将".
     if len(word) == 1:
-        return word in _PREFIX_CHARS or _dictionary_tag(word).startswith("n")
-    # Numerals, measure words, pronouns, prepositions, conjunctions, particles and adverbs start no name.
-    return _jieba().get_FREQ(word) is not None and not _dictionary_tag(word).startswith(_FUNCTION_TAGS)
+        return word in _PREFIX_CHARS or word in _NOUN_CHARS
+    # Words jieba guessed with its HMM (not in its dictionary) are often two halves of neighbours: "化将".
+    return _jieba().get_FREQ(word) is not None and not _function_like(word)
 
 
-_FUNCTION_TAGS = ("m", "q", "r", "p", "c", "u", "d", "f", "t")
+# Characters that are function words on their own: particles, pronouns, prepositions, measure words, verbs of
+# being and having. A numeral starts a count ('三个', '两层'), never a name.
+# Single characters that are technical nouns inside compounds ('低秩分解', '卷积核', '词向量').
+_NOUN_CHARS = frozenset("秩核图树词字句块键值码权门")
+_FUNCTION_CHARS = frozenset("的了是和与及或在对将把被用为中从到由等即也就都还而并但这那其该此各每某个种次些位"
+                            "来去会可要能以于给向往着过所有无不没很更最较又再才却之")
+_NUMERAL_START = re.compile(r"^[0-9一二三四五六七八九十百千万两几多少数]+(?:[个种类些次位层步项条组倍])")
 
 
-def _dictionary_tag(word: str) -> str:
-    """jieba's part-of-speech tag for a dictionary word ('' for others): a lookup, no tagging pass."""
-    import jieba.posseg
-
-    _jieba()
-    return str(jieba.posseg.dt.word_tag_tab.get(word, ""))
+def _function_like(word: str) -> bool:
+    """A word that starts no name: listed function words, counts ('三个'), and words ending in a particle."""
+    return word in NOT_MODIFIERS or bool(_NUMERAL_START.match(word)) or word[-1] in "们地得着了过"
 
 
+@lru_cache(maxsize=65536)
 def _is_head(word: str) -> bool:
-    return word in CJK_HEADS or (len(word) >= 2 and word.endswith(("器", "率", "数", "层", "头")) and word not in
+    return (bool(word) and word in CJK_HEADS) or (len(word) >= 2 and word.endswith(("器", "率", "数", "层", "头")) and word not in
                                  NOT_MODIFIERS)
 
 
@@ -260,10 +274,10 @@ def plausible_name(text: str) -> bool:
     if has_cjk(text):
         if re.search(r"[()（）]", text):
             return False
-        words = segment("".join(_CJK_RUN.findall(text)))
-        first_tag = _dictionary_tag(words[0])
-        return len("".join(words)) <= _MAX_CJK_NAME and words[0] not in NOT_MODIFIERS and not (
-            first_tag.startswith(_FUNCTION_TAGS) and first_tag not in ("d", "t")) and (
+        words = name_words("".join(_CJK_RUN.findall(text)))
+        first = words[0]
+        return len("".join(words)) <= _MAX_CJK_NAME and not _function_like(first) and not (
+            len(first) == 1 and first in _FUNCTION_CHARS) and (
             words[-1] not in NOT_MODIFIERS or words[-1] in CJK_HEADS) and not re.search(r"[的了吗呢么]", text)
     words = text.split()
     return (len(words) <= 5 and any(is_name_word(w) for w in words)) or (
@@ -277,6 +291,11 @@ def termhood(counts: Counter[str], marked: Iterable[str], min_count: int = 2) ->
 
 
 _NUMBERING = re.compile(r"^[^\w\u3400-\u9fff]*(?:\d+(?:\.\d+)*[.、)]?|[(（\[]\d+[)）\]]|[一二三四五六七八九十]+[、.])?[^\w\u3400-\u9fff]*")
+# "32 位的浮点数称为单精度浮点数": what a thing is called is a name.
+_CALLED = re.compile(r"(?:称为|叫做|称作|简称|又称|也称为|被称为|called|known as|termed)\s*[\"“「]?"
+                     r"([\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z0-9 -]{1,15}?)[\"”」]?(?=[，,。;；:：)）\s]|$)")
+_ENUMERATION_CUE = re.compile(r"(?:如|例如|比如|诸如|包括|such as|like|including)\s*[:：]?\s*")
+_LIST_SEPARATOR = re.compile(r"\s*(?:、|,|，|/|和|与|及|以及|或|and|or)\s*")
 # 'Mish函数', 'Per-tensor量化': a Latin name with a word that says what sort of thing it is (discovery folds them).
 _CLASSIFIED_NAME = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z][A-Za-z0-9.+#-]*[A-Za-z0-9+#](?:函数|算法|模型|激活函数|量化|优化器)")
 _LABEL = re.compile(r"^\s*[*_]*\s*([^:：*\n]{2,24}?)\s*[*_]*\s*[:：]")
@@ -299,11 +318,13 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
                 marked.append(_NUMBERING.sub("", text).strip().strip("*_:：?？ "))
             label = _LABEL.match(text)
             if label:
-                labels.append((_NUMBERING.sub("", label.group(1)).strip(), prose))
+                labels.append((_NUMBERING.sub("", label.group(1)).split(" by ")[0].strip(), prose))
             bold = [_NUMBERING.sub("", run).strip().rstrip(":：") for run in block.bold]
             marked += [run for run in bold if not (label and run == label.group(1).strip("*_ "))]
             marked += [match.group(1) for match in _DEFINED.finditer(text)]
             marked += [match.group(0) for match in _CLASSIFIED_NAME.finditer(text)]
+            marked += [match.group(1) for match in _CALLED.finditer(text)]
+            marked += enumerated(text)
             counts.update(cjk_compounds(text))
             counts.update(english_compounds(text))
             for name, inside_chinese in latin_terms(text):
@@ -311,16 +332,31 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
                     marked.append(name)
     # A line label ('参数量:', '折中方案:') is mostly an aspect of the topic above; it names a term when the notes
     # also use it in their sentences ('主动学习：采用主动学习的方法…').
-    marked += [label for label, prose in labels
-               if _term_shaped(label) or prose.count(label) > sum(1 for other, _ in labels if other == label)]
+    as_label = Counter(label for label, _ in labels)
+    marked += [label for label, prose in labels if _term_shaped(label) or prose.count(label) > as_label[label]]
     return termhood(counts, marked)
+
+
+def enumerated(text: str) -> list[str]:
+    """Members of a list the sentence enumerates ('如不确定性采样、多样性采样等'): each is a name if term-shaped.
+
+    >>> enumerated("可以使用一些算法，如不确定性采样、多样性采样等。")
+    ['不确定性采样', '多样性采样']
+    """
+    members: list[str] = []
+    for cue in _ENUMERATION_CUE.finditer(text):
+        tail = re.split(r"[。;；:：!?！？()（）\n]|等|etc", text[cue.end():], maxsplit=1)[0]
+        parts = [part.strip(" *_\"“”") for part in _LIST_SEPARATOR.split(tail)]
+        if len(parts) >= 2:
+            members += [part for part in parts if part and len(part) <= 24 and _term_shaped(part)]
+    return members
 
 
 def _term_shaped(label: str) -> bool:
     """A label that ends in a technical head noun or is shaped like a name ('Quality filtering', '主动学习', 'GAE'),
     unlike an aspect ('折中方案', '参数量', 'Architectural overview')."""
     if has_cjk(label):
-        words = segment("".join(_CJK_RUN.findall(label)))
+        words = name_words("".join(_CJK_RUN.findall(label)))
         return bool(words) and _is_head(words[-1])
     words = label.split()
     return bool(words) and (words[-1].lower().rstrip("s") in _ENGLISH_HEADS or words[-1].lower() in _ENGLISH_HEADS
