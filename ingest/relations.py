@@ -82,6 +82,7 @@ _PROBLEM_AFTER = re.compile(r"[\"“”'‘’\s]*(?:的)?\s*(?:问题|现象|�
 _STEPS_AFTER = re.compile(r"^[^，,。;；]{0,6}?(?:个)?(?:步骤|阶段|部分|环节|模块|组件|steps|stages|parts)")
 _PART_OF_CATEGORY = re.compile(r"中的?(?:一个|一种|一项)?(?:重要|关键|核心|基本)?的?(?:概念|组件|部分|步骤|环节|模块|组成部分)")
 _PRONOUN_LEAD = re.compile(r"^[\s*_\-·●•0-9.、]*(?:它|其|该方法|该算法|该模型|这种方法|这种算法|这个方法|此方法)")
+_RELATIVE_OBJECT = re.compile(r"\s*[\u4e00-\u9fff]{1,4}的(?:模型|方法|算法|网络|系统|框架)")
 _SEQUENCE_BEFORE = re.compile(r"(?:再|然后|之后|接着|随后|最后|then)\s*$")
 _LISTED_BEFORE = re.compile(r"(?:等|等等|这些|这几种|these|both|all)\s*(?:都|均|也都)?\s*$|(?:都|均)\s*$")
 _INSPIRED = re.compile(r"(?:受到?|借鉴了?)(.{1,30}?)(?:的)?(?:启发|思想)\s*[,，]\s*|[Ii]nspired by (.{1,40}?),\s*")
@@ -442,6 +443,8 @@ class SentenceReader:
             if relation is R.USES and not (self.head or self.topic) and all(self.kind_of(t) is None for t in right):
                 return []  # "使用 HuggingFace tokenizers": an unknown tool used by an unstated subject
             left, confidence = self._subject_or_none(), confidence - 0.15
+        if relation is R.USES and _RELATIVE_OBJECT.match(self._after_group(right, cue.end)):
+            return []  # "使用 MHA 训练的模型": the phrase describes the model after 的, not the subject
         if cue.phrase == "基于" and _PROPERTY_AFTER.match(self._after_group(right, cue.end)):
             return []  # "基于大模型的内在低秩特性": based on a property the concept has, not on the concept
         if cue.phrase == "基于" and _IMPROVE_AFTER.search(self._after_group(right, cue.end)):

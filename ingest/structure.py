@@ -201,7 +201,11 @@ def answer_list_relations(question: str, question_mentions: list[Mention], subje
 
 _LIST_INTRO = re.compile(r"(?:有以下|有如下|以下几|如下几|以下|如下|分为|可分为|分成|包括|包含|涉及到?|组成|主要有|"
                          r"the following|types|kinds|include|includes|consists of)", re.IGNORECASE)
-_PARTS_INTRO = re.compile(r"组成|部分|涉及|步骤|阶段|流程|过程|包括|包含|环节|模块|components|steps|stages|parts|consists",
+# The line must say what the items are: kinds or parts. "…的实施流程如下：" announces steps, which are neither.
+_KIND_OR_PART = re.compile(r"几种|几类|类型|种类|形式|方法|类别|组成|部分|组件|模块|涉及|包括|包含|步骤|"
+                           r"types|kinds|forms|methods|components|parts|steps", re.IGNORECASE)
+_SOLVING_INTRO = re.compile(r"解决|避免|缓解|应对|克服|防止|solve|avoid|mitigate|prevent", re.IGNORECASE)
+_PARTS_INTRO = re.compile(r"组成|部分|涉及|步骤|包括|包含|组件|模块|components|steps|parts|consists",
                           re.IGNORECASE)
 
 
@@ -217,12 +221,14 @@ def list_intro(text: str, mentions: list[Mention]) -> tuple[str, R] | None:
     if not stripped.endswith((":", "：")) or "\n" in stripped:
         return None
     cue = _LIST_INTRO.search(stripped)
-    if cue is None:
+    if cue is None or not _KIND_OR_PART.search(stripped):
         return None
     before = [m for m in mentions if m.end <= cue.start()]
     if not before:
         return None
     relation = R.PART_OF if _PARTS_INTRO.search(stripped) else R.IS_A
+    if _SOLVING_INTRO.search(stripped[:cue.start()]):
+        relation = R.SOLVES  # "解决…成本高的问题，可以考虑以下几种方法：": the items are remedies, not kinds
     return before[0].concept, relation  # the line's subject: "RLHF 就是…强化学习，一般分为以下三个步骤："
 
 

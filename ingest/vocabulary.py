@@ -56,7 +56,7 @@ NOT_MODIFIERS = word_set(
     "研究 问题 方法 技术 方式 过程 时候 情况 方面 部分 之间 以上 以下 之后 之前 当前 目前 下面 上面 "
     "会 导致 使 使得 让 来 不 没 有 要 应 应该 已 已经 再 又 才 却 所 其中 本质 本质上 简单 介绍 理解 解释 讨论 说明 "
     "总结 分析 考虑 根据 按照 关于 对于 随着 除了 以 于 给 向 往 个 种 次 些 位 层 来说 而言 产生 出现 带来 "
-    "分为 划分 分成 称为 变成 转换 映射 例如 比如 譬如 做法 笔记 阶段 "
+    "分为 划分 分成 称为 变成 转换 映射 例如 比如 譬如 做法 笔记 阶段 相关 有关 "
     "造成 影响 参与 评估 收集 标注 设计 选择 执行 存储 加载 保持 帮助"
 )
 # Single characters that do start Chinese technical compounds (非线性, 多任务, 自回归, 预训练, 半精度 ...).
@@ -269,7 +269,7 @@ def plausible_name(text: str) -> bool:
     text = text.strip()
     if len(text) < 2 or text.lower() in GENERIC_WORDS or re.search(r"[，,。;；!?！？=:：\"“”《》\[\]()（）和与及或、&]", text):
         return False
-    if re.search(r"\b(?:by|and|or|of the)\b", text) or re.fullmatch(r"[vV]\d+(?:\.\d+)*|[QA]\d+", text):
+    if re.search(r"\b(?:by|and|or|of the)\b", text) or re.fullmatch(r"[vV]\d+(?:\.\d+)*|[QA]\d+|\d+(?:\.\d+)?[BMKTbmkt]", text):
         return False
     if has_cjk(text):
         if re.search(r"[()（）]", text):
