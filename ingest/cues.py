@@ -36,11 +36,13 @@ def _cues(relation: R, pattern: str, confidence: float, phrases: str = "", max_g
 CUES: dict[str, CueSpec] = {
     **_cues(R.USES, "infix", 0.7, max_gap=8, phrases="采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|引入|引入了|依靠|基于|基于的是|"
             "应用了|加入了|加入|添加了|添加|leverage|leverages|leveraging|involve|involves|relies on|support|supports|"
+            "provides|offers|implements|"
             "uses|use|used|using|adopts|adopted|employs|leverages|relies on|built with"),
     **_cues(R.USES, "infix", 0.6, "用", max_gap=1),
     **_cues(R.USES, "infix", 0.6, "通过|借助于|by using|through", max_gap=1),
     **_cues(R.USES, "within", 0.5, "中的|里的", max_gap=1),
-    **_cues(R.USES, "used_for", 0.6, "用于|被用于|适用于|used for|used in|is used by", max_gap=1),
+    **_cues(R.USES, "used_for", 0.6, "用于|被用于|适用于|used for|used in|is used by|implemented in|"
+            "are implemented in|available in", max_gap=1),
     **_cues(R.EXTENDS, "infix", 0.75, "改进|改进了|扩展|扩展了|拓展|拓展了|改良|优化了|增强了|"
             "extends|extended|improves|improves on|improved|builds on|built on|enhances|generalizes"),
     **_cues(R.EXTENDS, "postfix", 0.75, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广|的增强|"
@@ -67,7 +69,7 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.IS_A, "contains", 0.65, "分为|分成|可分为|主要分为"),
     **_cues(R.COMPARED_WITH, "compare", 0.75, "vs|v.s.|versus|对比|比较|相比|相比于|相较于|相较|相对于|差于|区别|差异|异同|"
             "不同之处|优于|好于|劣于|权衡|和|compared with|compared to|than|differs from|difference between|"
-            "outperforms|better than"),
+            "outperforms|better than|unlike|不同于|comparison of|comparing"),
     **_cues(R.COMPARED_WITH, "compare", 0.55, "比", max_gap=2),
     **_cues(R.COMPARED_WITH, "between", 0.6, "介于"),
     **_cues(R.IS_A, "enumerate", 0.65, "如|比如|例如|譬如|诸如|such as|e.g.|including|like|代表算法为|代表算法|代表模型|"

@@ -67,7 +67,8 @@ _LABEL_COLON = re.compile(r"^[*_\s]*[:：]")
 _FROM_TO_IMPROVED = re.compile(r"从\s*(\S+?)\s*到\s*(\S+?)\s*(?:做了|有|的)?.{0,6}(改进|演进|发展|进化)")
 _MADE_OF_AFTER = re.compile(r"^[^,，。;；]{0,6}?(组成|构成)")
 _TOPIC_COMPARISONS = frozenset({"比", "相比", "相比于", "相较于", "相较", "优于", "好于", "劣于", "差于", "相对于",
-                                "compared with", "compared to", "than", "better than", "outperforms"})
+                                "不同于", "compared with", "compared to", "than", "better than", "outperforms",
+                                "unlike"})
 _DISCOURSE_LEAD = re.compile(r"^(?:其中|而|此外|另外|同时|首先|其次|最后|因此|所以|总之|总的来说|通常|一般来说|"
                              r"In addition|Also|However|Moreover)[,，\s]*")
 _PREPOSITION_BEFORE = re.compile(r"(?:对|对于|在|给|为|把|将|从|向|与|和|跟|用于|针对)\s*(?:每一个|每个|所有|这些|各个|一些|整个)?\s*$|"
@@ -80,9 +81,14 @@ _POSSESSIVE = re.compile(r"\s*的\s*[\"“”'‘’「」]*\s*")
 _WEAK_SOLVES = frozenset({"减少", "降低", "减少了", "降低了", "reduces", "reduce"})
 _PROBLEM_AFTER = re.compile(r"[\"“”'‘’\s]*(?:的)?\s*(?:问题|现象|风险|problem|issue)")
 _STEPS_AFTER = re.compile(r"^[^，,。;；]{0,6}?(?:个)?(?:步骤|阶段|部分|环节|模块|组件|steps|stages|parts)")
-_PART_OF_CATEGORY = re.compile(r"中的?(?:一个|一种|一项)?(?:重要|关键|核心|基本)?的?(?:概念|组件|部分|步骤|环节|模块|组成部分)")
+_PART_OF_CATEGORY = re.compile(r"(?:技术|方法|算法|模型|领域)?中的?(?:一个|一种|一项)?(?:重要|关键|核心|基本)?的?"
+                               r"(?:概念|组件|部分|步骤|环节|模块|组成部分)")
 _PRONOUN_LEAD = re.compile(r"^[\s*_\-·●•0-9.、]*(?:它|其|该方法|该算法|该模型|这种方法|这种算法|这个方法|此方法)")
 _RELATIVE_OBJECT = re.compile(r"\s*[\u4e00-\u9fff]{1,4}的(?:模型|方法|算法|网络|系统|框架)")
+_LEAD_FILLER = " *_-·●•0123456789.、)）"
+_VERB_DE = re.compile(r"\s*[\u4e00-\u9fff]{1,4}的\s*")
+_PROBLEM_END = re.compile(r"[\"“”'‘’\s]*(?:的)?\s*(?:问题|现象|风险|困难|瓶颈|problem|issue)?\s*"
+                          r"(?:[,，。;；:：!?！？、和与及或并]|以及|而|$)")
 _SEQUENCE_BEFORE = re.compile(r"(?:再|然后|之后|接着|随后|最后|then)\s*$")
 _LISTED_BEFORE = re.compile(r"(?:等|等等|这些|这几种|these|both|all)\s*(?:都|均|也都)?\s*$|(?:都|均)\s*$")
 _INSPIRED = re.compile(r"(?:受到?|借鉴了?)(.{1,30}?)(?:的)?(?:启发|思想)\s*[,，]\s*|[Ii]nspired by (.{1,40}?),\s*")
@@ -91,7 +97,9 @@ _RELATIVE_AFTER = re.compile(r"\s*(?:了)?\s*的")
 _PASSIVE_NEAR = re.compile(r"被[^，,。;；]{0,4}$")
 _COPULA = re.compile(r"(?<![但还或于只总要可凡否不])(?:也|都|就|则|即|本质上)?是(?![否不])")
 _CATEGORY_MARK = re.compile(r"一种|一类|一个|一项|一款|一系列|之一|^\s*(?:a|an)\s")
-_CATEGORY_TAIL = re.compile(r"[\s*_]*(?:之一)?[\s*_.。]*")
+# After the category may come a word that only says what sort of thing it is ('高效微调技术', 'LoRA methods').
+_CATEGORY_TAIL = re.compile(r"[\s*_]*(?:技术|方法|算法|模型|框架|机制|策略|方案|工具|techniques?|methods?|algorithms?)?"
+                            r"\s*(?:之一)?[\s*_.。]*")
 _BARE_SUBJECT = re.compile(r"[\s*_#\-·●•0-9.、]*(?:它|其|这|该方法|该算法|该模型|这种方法|这)?[\s*_]*")
 
 
@@ -138,6 +146,8 @@ class SentenceReader:
     # ---- groups of coordinated concepts on each side of a cue ----
     def _is_coordination(self, gap: str) -> bool:
         stripped = gap.strip().strip("()（）*")
+        if stripped.startswith((",", "，")) and stripped[1:].strip() in COORDINATORS:
+            return True  # "DPO, IPO, and KTO": a serial comma before the last member
         return stripped == "" or stripped in COORDINATORS or all(ch in "和与及、,/或跟&→+()（） " for ch in stripped)
 
     def _pronoun_before(self, position: int) -> list[str]:
@@ -394,6 +404,18 @@ class SentenceReader:
         rule = f"cue:{cue.phrase}"
         return [Reading(s, t, relation, confidence, rule) for s in sources for t in targets if s != t]
 
+    def _clause_subject(self, position: int) -> str | None:
+        """'RRHF 不需要强化学习，可以利用…': a clause without a subject continues the subject of the clause before
+        it in the same sentence (a concept that opens that clause)."""
+        starts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(self.text, 0, position))]
+        for start in reversed(starts[:-1]):
+            clause = self.text[start:position]
+            lead = len(clause) - len(_DISCOURSE_LEAD.sub("", clause.lstrip(_LEAD_FILLER)))
+            opener = next((m for m in self.mentions if m.start == start + lead), None)
+            if opener and not _NOT_SUBJECT_AFTER.match(self.text, opener.end):
+                return opener.concept
+        return None
+
     def _subject_or_none(self) -> list[str]:
         if self.head:
             return [self.head]
@@ -442,9 +464,21 @@ class SentenceReader:
                 return []  # "假设你采用 precision": the reader, not a concept, does it
             if relation is R.USES and not (self.head or self.topic) and all(self.kind_of(t) is None for t in right):
                 return []  # "使用 HuggingFace tokenizers": an unknown tool used by an unstated subject
-            left, confidence = self._subject_or_none(), confidence - 0.15
+            chained = self._clause_subject(cue.start)
+            left, confidence = ([chained] if chained else self._subject_or_none()), confidence - 0.15
         if relation is R.USES and _RELATIVE_OBJECT.match(self._after_group(right, cue.end)):
             return []  # "使用 MHA 训练的模型": the phrase describes the model after 的, not the subject
+        if relation is R.USES and _VERB_DE.match(self._after_group(right, cue.end)):
+            # "通过由人类反馈标注的偏好数据": the first name sits in a relative clause; the object follows 的.
+            after = [m for m in self.mentions if m.start >= cue.end and m.concept not in right]
+            end = max(m.end for m in self.mentions if m.concept in right and m.start >= cue.end)
+            nxt = [m for m in after if m.start >= end]
+            if not nxt or not _VERB_DE.fullmatch(self.text[end:nxt[0].start]):
+                return []
+            right = [nxt[0].concept]
+        if relation is R.SOLVES and not _PROBLEM_END.match(self._after_group(right, cue.end)) and not all(
+                self.kind_of(t) == PROBLEM_KIND for t in right):
+            return []  # "解决偏好数据集成本较高的问题": the problem is the cost, not the data
         if cue.phrase == "基于" and _PROPERTY_AFTER.match(self._after_group(right, cue.end)):
             return []  # "基于大模型的内在低秩特性": based on a property the concept has, not on the concept
         if cue.phrase == "基于" and _IMPROVE_AFTER.search(self._after_group(right, cue.end)):
@@ -567,7 +601,12 @@ class SentenceReader:
             return [Reading(u, p, R.USES, 0.55, "cue:由…控制") for u in users for p in parts if u != p]
         if cue.phrase == "由" and not _MADE_OF_AFTER.match(self._after_group(parts, cue.end)):
             return []
-        whole = self.left_group(cue.start, 4) or self._subject_or_none()
+        whole = self.left_group(cue.start, 4)
+        if not whole:
+            clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(self.text, 0, cue.start)), default=0)
+            if not _BARE_SUBJECT.fullmatch(self.text[clause_start:cue.start]):
+                return []  # "生成的回复，包括 ChatGPT…": the clause names its own (non-concept) whole
+            whole = self._subject_or_none()
         relation = cue.spec.relation
         if relation is R.IS_A and _STEPS_AFTER.match(self._after_group(parts, cue.end)):
             relation = R.PART_OF  # "分为奖励模型训练和近端策略优化两个步骤": steps are parts, not kinds

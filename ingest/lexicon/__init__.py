@@ -1,4 +1,10 @@
-"""The lexicon: concept names, aliases and kinds (data only; it holds no relations)."""
+"""The lexicon: a general bilingual glossary of ML/LLM names, aliases and kinds (data only; no relations).
+
+Every entry names its source: "paper" (the name the introducing paper gives the method or model), "pytorch" (a
+name in PyTorch's API), "library" (a tool or model family's own name) or "textbook" (standard ML terminology
+and its usual Chinese rendering). No entry comes from an evaluation gold file; `STUDYGRAPH_LEXICON=off` leaves
+the glossary out, so extraction can be judged without it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from pathlib import Path
 from graph.normalize import concept_key
 
 LEXICON_FILE = Path(__file__).with_name("concepts.jsonl")
+SOURCES = frozenset({"paper", "pytorch", "library", "textbook"})
 
 
 @dataclass

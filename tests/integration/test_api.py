@@ -74,7 +74,7 @@ def test_concept_search_pages_and_filters_by_kind(client: TestClient) -> None:
 
 def test_concept_detail_has_aliases_definition_relations_with_evidence_questions_documents(client: TestClient) -> None:
     body = client.get("/concepts/旋转位置编码").json()
-    assert body["id"] == client.get("/concepts/rope").json()["id"] and "ROPE" in body["aliases"]
+    assert body["id"] == client.get("/concepts/rope").json()["id"] and "旋转位置编码" in body["aliases"]
     assert body["relations"] and all(r["evidence"] and r["evidence"][0]["document"] for r in body["relations"])
     assert any(r["target_name"] == "relative position encoding" for r in body["relations"])  # RoPE 是一种相对位置编码
     assert body["documents"] == ["notes/位置编码.md"]

@@ -52,7 +52,7 @@ def test_names_written_side_by_side_state_nothing(extract) -> None:  # type: ign
 
 def test_elided_subject_comes_from_the_lead_line(extract) -> None:  # type: ignore[no-untyped-def]
     found = extract("·ROPE（旋转位置编码）\n\n通过复数形式来改进三角函数绝对位置编码。\n")
-    assert ("rope", "EXTENDS", "sinusoidal-position-encoding") in found
+    assert ("rope", "EXTENDS", "absolute-position-encoding") in found  # 三角函数绝对位置编码: an absolute one
 
 
 def test_pronoun_refers_back_to_the_previous_question(extract) -> None:  # type: ignore[no-untyped-def]

@@ -80,3 +80,13 @@ def test_a_verb_inside_a_relative_clause_or_after_a_preposition_states_no_use() 
 def test_used_for_points_from_the_task_to_the_tool() -> None:
     found = _typed("## Softmax\n\nSoftmax函数通常用于多分类问题。多分类问题很多。")
     assert any(user.endswith("分类") and used == "Softmax" for user, kind, used in found if kind == "USES")
+
+
+def test_every_glossary_entry_names_a_general_source() -> None:
+    import json
+
+    from ingest.lexicon import LEXICON_FILE, SOURCES
+
+    rows = [json.loads(line) for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows and all(row["source"] in SOURCES for row in rows)
+    assert len({row["id"] for row in rows}) == len(rows)
