@@ -21,7 +21,7 @@ from ingest.cues import (
 )
 
 _CLAUSE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
-_SOFT_GAP = re.compile(r"^[\s的等们都也还主要中里上之所被已经均则即就是为了在一些种个类*_\"“”'‘’]*$|^\s*(?:techniques|"
+_SOFT_GAP = re.compile(r"^[\s的等们都也还主要中里上之所被已经均则即就是为了在一些种个类*_\"“”'‘’(（]*$|^\s*(?:techniques|"
                        r"methods|models|algorithms|approaches|frameworks|libraries|tools|strategies|architectures|"
                        r"formats|optimizers|variants|datasets|mechanisms)?\s*,?\s*$")
 _PASSIVE_BEFORE = re.compile(r"(被|由|是|主要是|主要由|所)\s*$")
@@ -80,11 +80,15 @@ _NOUN_PHRASE_END = re.compile(r"[\"“”'‘’「」\s]*(?:问题|现象)?\s*(
 _POSSESSIVE = re.compile(r"\s*的\s*[\"“”'‘’「」]*\s*")
 _WEAK_SOLVES = frozenset({"减少", "降低", "减少了", "降低了", "reduces", "reduce"})
 _PROBLEM_AFTER = re.compile(r"[\"“”'‘’\s]*(?:的)?\s*(?:问题|现象|风险|problem|issue)")
-_STEPS_AFTER = re.compile(r"^[^，,。;；]{0,6}?(?:个)?(?:步骤|阶段|部分|环节|模块|组件|steps|stages|parts)")
+_STEPS_AFTER = re.compile(r"^[^，,。;；]{0,16}?(?:个)?(?:步骤|阶段|部分|环节|模块|组件|steps|stages|parts)")
 _PART_OF_CATEGORY = re.compile(r"(?:技术|方法|算法|模型|领域)?中的?(?:一个|一种|一项)?(?:重要|关键|核心|基本)?的?"
                                r"(?:概念|组件|部分|步骤|环节|模块|组成部分)")
 _PRONOUN_LEAD = re.compile(r"^[\s*_\-·●•0-9.、]*(?:它|其|该方法|该算法|该模型|这种方法|这种算法|这个方法|此方法)")
 _RELATIVE_OBJECT = re.compile(r"\s*[\u4e00-\u9fff]{1,4}的(?:模型|方法|算法|网络|系统|框架)")
+_PARENTHETICAL = re.compile(r"\s*[(（][^()（）]{0,40}[)）]\s*")
+_COLON_LIST_HEAD = re.compile(r"\s*(?:techniques|methods|strategies|types|kinds|approaches|algorithms|models|"
+                              r"方法|技术|策略|类型|算法|模型)\s*[:：]\s*$", re.IGNORECASE)
+_LABEL_LINE = re.compile(r"^[\s*_\-·●•0-9.、]*[^:：,，。;；]{1,30}?[:：]")
 _LEAD_FILLER = " *_-·●•0123456789.、)）"
 _VERB_DE = re.compile(r"\s*[\u4e00-\u9fff]{1,4}的\s*")
 _PROBLEM_END = re.compile(r"[\"“”'‘’\s]*(?:的)?\s*(?:问题|现象|风险|困难|瓶颈|problem|issue)?\s*"
@@ -145,7 +149,7 @@ class SentenceReader:
 
     # ---- groups of coordinated concepts on each side of a cue ----
     def _is_coordination(self, gap: str) -> bool:
-        stripped = gap.strip().strip("()（）*")
+        stripped = _PARENTHETICAL.sub("", gap).strip().strip("()（）*")  # "data parallel (batch distribution), …"
         if stripped.startswith((",", "，")) and stripped[1:].strip() in COORDINATORS:
             return True  # "DPO, IPO, and KTO": a serial comma before the last member
         return stripped == "" or stripped in COORDINATORS or all(ch in "和与及、,/或跟&→+()（） " for ch in stripped)
@@ -252,6 +256,8 @@ class SentenceReader:
             readings += self._copula()
         if "启发" in text or "inspired" in text:
             readings += self._inspired()
+        if ":" in text or "：" in text:
+            readings += self._colon_list()
         for cue in cues:
             rule = getattr(self, f"_{cue.spec.pattern}")
             readings.extend(rule(cue))
@@ -309,6 +315,26 @@ class SentenceReader:
         if not kinds or not _CATEGORY_TAIL.fullmatch(self.text[kinds[-1].end:position]):
             return []
         return [Reading(objects[0].concept, kinds[-1].concept, R.IS_A, 0.65, "copula:一种…是")]
+
+    def _colon_list(self) -> list[Reading]:
+        """'Combine different parallelization strategies: data parallel (…), pipeline parallel (…), and tensor
+        parallel': a category right before a colon, and two or more coordinated names after it, are its kinds."""
+        readings = []
+        for colon in re.finditer(r"[:：]", self.text):
+            heads = [m for m in self.mentions if m.end <= colon.start()]
+            if not heads or not _COLON_LIST_HEAD.fullmatch(self.text[heads[-1].end:colon.end()]):
+                continue
+            label = _LABEL_LINE.match(self.text)
+            if heads[-1].start == 0 or _SENTENCE_LEAD.match(self.text[:heads[-1].start]) or (
+                    label and label.end() == colon.end()):
+                continue  # a line label ('**LoRA**: …') names the line's topic, not a category
+            if "→" in self.text[colon.end():] or "->" in self.text[colon.end():]:
+                continue  # a sequence of stages, not a list of kinds
+            members = self.right_group(colon.end(), 2)
+            if len(members) >= 2:
+                readings += [Reading(m, heads[-1].concept, R.IS_A, 0.6, "cue:类别：成员") for m in members
+                             if m != heads[-1].concept]
+        return readings
 
     def _inspired(self) -> list[Reading]:
         """'受操作系统分页的启发，PagedAttention 算法…': the subject of the main clause builds on the inspiration."""
@@ -419,9 +445,18 @@ class SentenceReader:
     def _subject_or_none(self) -> list[str]:
         if self.head:
             return [self.head]
+        if self.labelled:
+            return []  # "迁移学习和预训练：利用…": the line's own label is its topic, not the section's
         if self.topic:
             return [self.topic]
         return [self.subject] if self.subject else []
+
+    @cached_property
+    def labelled(self) -> bool:
+        """The line opens with a label naming concepts ('迁移学习和预训练：…') that is not a single head."""
+        label = _LABEL_LINE.match(self.text)
+        return bool(label) and bool(self.text[label.end():].strip(" *_\n")) and any(
+            m.end <= label.end() for m in self.mentions)
 
     @cached_property
     def topic(self) -> str | None:
@@ -495,8 +530,12 @@ class SentenceReader:
         return self.text[max(ends):limit] if ends else ""
 
     def _first_start(self, group: list[str], limit: int) -> int:
-        starts = [m.start for m in self.mentions if m.concept in group and m.end <= limit]
-        return min(starts) if starts else limit
+        """Where the group nearest before `limit` begins: each concept's last mention before it, the earliest."""
+        latest: dict[str, int] = {}
+        for mention in self.mentions:
+            if mention.concept in group and mention.end <= limit:
+                latest[mention.concept] = mention.start
+        return min(latest.values()) if latest else limit
 
     def _after_group(self, group: list[str], position: int) -> str:
         ends = [m.end for m in self.mentions if m.concept in group and m.start >= position]
@@ -563,6 +602,13 @@ class SentenceReader:
         if cue.phrase == "如" and self.text[cue.end:cue.end + 1] in _NOT_EXAMPLE_AFTER_RU:
             return []
         members = self.right_group(cue.end, 3)
+        opened = max(self.text.rfind("(", 0, cue.start), self.text.rfind("（", 0, cue.start))
+        if opened > max(self.text.rfind(")", 0, cue.start), self.text.rfind("）", 0, cue.start)):
+            # "optimizer (like 8-bit AdamW), weight decay …": the examples end with the bracket they sit in.
+            close = min((i for i in (self.text.find(")", cue.end), self.text.find("）", cue.end)) if i >= 0),
+                        default=len(self.text))
+            members = [m for m in members if any(x.concept == m and cue.end <= x.start and x.end <= close
+                                                 for x in self.mentions)]
         if not members:
             return []
         head_gap_ok = False

@@ -295,7 +295,8 @@ _NUMBERING = re.compile(r"^[^\w\u3400-\u9fff]*(?:\d+(?:\.\d+)*[.、)]?|[(（\[]\
 _CALLED = re.compile(r"(?:称为|叫做|称作|简称|又称|也称为|被称为|called|known as|termed)\s*[\"“「]?"
                      r"([\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z0-9 -]{1,15}?)[\"”」]?(?=[，,。;；:：)）\s]|$)")
 _ENUMERATION_CUE = re.compile(r"(?:如|例如|比如|诸如|包括|such as|like|including)\s*[:：]?\s*")
-_LIST_SEPARATOR = re.compile(r"\s*(?:、|,|，|/|和|与|及|以及|或|and|or)\s*")
+_CLASSIFIER_END = re.compile(r"(?<=[\u3400-\u9fff])(?:方法|技术|算法|机制|方案)$")
+_LIST_SEPARATOR = re.compile(r"\s*(?:、|,|，|/|和|与|及|以及|或者|或|and|or)\s*")
 # 'Mish函数', 'Per-tensor量化': a Latin name with a word that says what sort of thing it is (discovery folds them).
 _CLASSIFIED_NAME = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z][A-Za-z0-9.+#-]*[A-Za-z0-9+#](?:函数|算法|模型|激活函数|量化|优化器)")
 _LABEL = re.compile(r"^\s*[*_]*\s*([^:：*\n]{2,24}?)\s*[*_]*\s*[:：]")
@@ -346,7 +347,7 @@ def enumerated(text: str) -> list[str]:
     members: list[str] = []
     for cue in _ENUMERATION_CUE.finditer(text):
         tail = re.split(r"[。;；:：!?！？()（）\n]|等|etc", text[cue.end():], maxsplit=1)[0]
-        parts = [part.strip(" *_\"“”") for part in _LIST_SEPARATOR.split(tail)]
+        parts = [_CLASSIFIER_END.sub("", part.strip(" *_\"“”")) for part in _LIST_SEPARATOR.split(tail)]
         if len(parts) >= 2:
             members += [part for part in parts if part and len(part) <= 24 and _term_shaped(part)]
     return members
