@@ -85,6 +85,7 @@ _PART_OF_CATEGORY = re.compile(r"(?:技术|方法|算法|模型|领域)?中的?(
                                r"(?:概念|组件|部分|步骤|环节|模块|组成部分)")
 _PRONOUN_LEAD = re.compile(r"^[\s*_\-·●•0-9.、]*(?:它|其|该方法|该算法|该模型|这种方法|这种算法|这个方法|此方法)")
 _RELATIVE_OBJECT = re.compile(r"\s*[\u4e00-\u9fff]{1,4}的(?:模型|方法|算法|网络|系统|框架)")
+_LIKENESS = re.compile(r"不同|相同|一致|类似|相似|不一样|一样|差异|区别|similar|different|differ|the same")
 _PARENTHETICAL = re.compile(r"\s*[(（][^()（）]{0,40}[)）]\s*")
 _COLON_LIST_HEAD = re.compile(r"\s*(?:techniques|methods|strategies|types|kinds|approaches|algorithms|models|"
                               r"方法|技术|策略|类型|算法|模型)\s*[:：]\s*$", re.IGNORECASE)
@@ -258,6 +259,8 @@ class SentenceReader:
             readings += self._inspired()
         if ":" in text or "：" in text:
             readings += self._colon_list()
+        if _LIKENESS.search(text):
+            readings += self._paired_subject_likeness()
         for cue in cues:
             rule = getattr(self, f"_{cue.spec.pattern}")
             readings.extend(rule(cue))
@@ -316,6 +319,20 @@ class SentenceReader:
             return []
         return [Reading(objects[0].concept, kinds[-1].concept, R.IS_A, 0.65, "copula:一种…是")]
 
+    def _paired_subject_likeness(self) -> list[Reading]:
+        """'奖励模型和基础模型在训练过程中可以是一致的，也可以是不同的': two concepts that open the sentence as
+        its joint subject, and a predicate of likeness or difference, compare them."""
+        if len(self.mentions) < 2 or not _SENTENCE_LEAD.match(self.text[:self.mentions[0].start]):
+            return []
+        first, second = self.mentions[0], self.mentions[1]
+        if not re.fullmatch(r"\s*(?:和|与|跟|同|及|and)\s*", self.text[first.end:second.start]):
+            return []
+        clause = _CLAUSE_BREAK.search(self.text, second.end)
+        rest = self.text[second.end:clause.start() if clause else len(self.text)]
+        if not _LIKENESS.search(rest) or any(second.end <= m.start < second.end + len(rest) for m in self.mentions):
+            return []
+        return [Reading(first.concept, second.concept, R.COMPARED_WITH, 0.6, "cue:A和B…不同")]
+
     def _colon_list(self) -> list[Reading]:
         """'Combine different parallelization strategies: data parallel (…), pipeline parallel (…), and tensor
         parallel': a category right before a colon, and two or more coordinated names after it, are its kinds."""
@@ -324,10 +341,8 @@ class SentenceReader:
             heads = [m for m in self.mentions if m.end <= colon.start()]
             if not heads or not _COLON_LIST_HEAD.fullmatch(self.text[heads[-1].end:colon.end()]):
                 continue
-            label = _LABEL_LINE.match(self.text)
-            if heads[-1].start == 0 or _SENTENCE_LEAD.match(self.text[:heads[-1].start]) or (
-                    label and label.end() == colon.end()):
-                continue  # a line label ('**LoRA**: …') names the line's topic, not a category
+            if heads[-1].start == 0 or _SENTENCE_LEAD.match(self.text[:heads[-1].start]):
+                continue  # a line label ('**LoRA 方法**: …') names the line's topic, not a category
             if "→" in self.text[colon.end():] or "->" in self.text[colon.end():]:
                 continue  # a sequence of stages, not a list of kinds
             members = self.right_group(colon.end(), 2)

@@ -90,3 +90,14 @@ def test_every_glossary_entry_names_a_general_source() -> None:
     rows = [json.loads(line) for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert rows and all(row["source"] in SOURCES for row in rows)
     assert len({row["id"] for row in rows}) == len(rows)
+
+
+def test_two_concepts_that_open_a_sentence_with_a_predicate_of_difference_are_compared() -> None:
+    found = _typed("## 模型\n\nPPO 和 DPO 在训练过程中可以是一致的，也可以是不同的。\n")
+    assert ("PPO", "COMPARED_WITH", "DPO") in found or ("DPO", "COMPARED_WITH", "PPO") in found
+
+
+def test_a_category_before_a_colon_lists_its_kinds_but_a_line_label_does_not() -> None:
+    found = _typed("## 训练\n\n并行很重要，并行也很难。我们比较三种并行方法：DPX (batch)、PPX (layer) 和 TPX。\n")
+    assert {("DPX", "IS_A", "并行"), ("PPX", "IS_A", "并行"), ("TPX", "IS_A", "并行")} <= found
+    assert not any(kind == "IS_A" for _, kind, _ in _typed("## X\n\nLoRA 和 QLoRA：都很省显存。\n"))
