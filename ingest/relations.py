@@ -86,6 +86,7 @@ _PART_OF_CATEGORY = re.compile(r"(?:技术|方法|算法|模型|领域)?中的?(
 _PRONOUN_LEAD = re.compile(r"^[\s*_\-·●•0-9.、]*(?:它|其|该方法|该算法|该模型|这种方法|这种算法|这个方法|此方法)")
 _RELATIVE_OBJECT = re.compile(r"\s*[\u4e00-\u9fff]{1,4}的(?:模型|方法|算法|网络|系统|框架)")
 _LIKENESS = re.compile(r"不同|相同|一致|类似|相似|不一样|一样|差异|区别|similar|different|differ|the same")
+_VERB_COORDINATION = re.compile(r"\s*(?:和|与|或|并)\s*[\u4e00-\u9fff]{1,2}(?!的)")
 _PARENTHETICAL = re.compile(r"\s*[(（][^()（）]{0,40}[)）]\s*")
 _COLON_LIST_HEAD = re.compile(r"\s*(?:techniques|methods|strategies|types|kinds|approaches|algorithms|models|"
                               r"方法|技术|策略|类型|算法|模型)\s*[:：]\s*$", re.IGNORECASE)
@@ -491,6 +492,8 @@ class SentenceReader:
             return []
         if _RELATIVE_AFTER.match(self.text, cue.end) or _PASSIVE_NEAR.search(self.text[max(0, cue.start - 6):cue.start]):
             return []  # "被广泛使用的激活函数": the verb describes a noun, it says nothing of the subject
+        if _VERB_COORDINATION.match(self.text, cue.end):
+            return []  # "扩展和减少 LLM 的内存": the object belongs to the last of the coordinated verbs
         right = self.right_group(cue.end, spec.max_gap)
         left = self.left_group(cue.start, spec.max_gap)
         if left and (_PREPOSITION_BEFORE.search(self.text[:self._first_start(left, cue.start)])
