@@ -1,0 +1,146 @@
+"""Readings a sentence's shape states without a cue phrase: the copula with a kind marker, '一种Y是X',
+'类别：A、B、C', a category with its members in brackets, '受…启发', '从 A 到 B 的改进', and two subjects with a
+predicate of likeness."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from graph.models import RelationType as R
+from ingest.sentence_patterns import (
+    CATEGORY_MARK,
+    CATEGORY_TAIL,
+    CLAUSE_BREAK,
+    COLON_LIST_HEAD,
+    COPULA,
+    FROM_TO_IMPROVED,
+    INSPIRED,
+    LIKENESS,
+    LISTED_BEFORE,
+    MEMBER_LIST,
+    MEMBER_SEPARATORS,
+    MEMBER_TAIL,
+    PART_OF_CATEGORY,
+    SENTENCE_LEAD,
+)
+from ingest.sentence_sides import Cue, Mention, Reading, SentenceSides
+
+
+class SentenceShapes(SentenceSides):
+    """Shape readings; `SentenceReader` adds the cue rules."""
+
+    def _copula(self) -> list[Reading]:
+        """'Sigmoid函数是最早被广泛使用的激活函数之一', 'Softmax是一种常用的激活函数': the subject is a kind of
+        the noun phrase that ends the clause. A marker (一种, 之一 ...) must say it is a kind: 'X 是 Y' alone may
+        be two names of one thing."""
+        readings = []
+        for match in COPULA.finditer(self.text):
+            clause_end = CLAUSE_BREAK.search(self.text, match.end())
+            end = clause_end.start() if clause_end else len(self.text)
+            objects = [m for m in self.mentions if match.end() <= m.start and m.end <= end]
+            if not objects:
+                continue
+            if PART_OF_CATEGORY.fullmatch(self.text[objects[0].end:end].rstrip("。. ")):
+                # "量化粒度是量化技术中的一个重要概念": a notion inside a larger topic is part of it.
+                readings += [Reading(s, objects[0].concept, R.PART_OF, 0.65, "copula:是…中的")
+                             for s in self._copula_subjects(match.start()) if s != objects[0].concept]
+                continue
+            reversed_kind = self._reversed_copula(match.start(), objects)
+            if reversed_kind:
+                readings += reversed_kind
+                continue
+            if not CATEGORY_TAIL.fullmatch(self.text[objects[-1].end:end]):
+                continue
+            last = objects[-1]
+            subjects = self._copula_subjects(match.start())
+            # "P-Tuning v2、LoRA等都是…高效微调技术": members listed before 都是 belong to the category they share.
+            listed = len(subjects) >= 2 and LISTED_BEFORE.search(self.text[:match.start()])
+            if not (CATEGORY_MARK.search(self.text[match.end():end]) or listed):
+                continue
+            category = last.concept
+            readings += [Reading(s, category, R.IS_A, 0.7, "copula:是") for s in subjects if s != category]
+        return readings
+
+    def _reversed_copula(self, position: int, objects: list[Mention]) -> list[Reading]:
+        """'一种非常流行的融合是 FlashAttention': the kind comes first, introduced by 一种, and the name after 是."""
+        clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, position)), default=0)
+        before = self.text[clause_start:position]
+        if not re.match(r"\s*(?:其中)?\s*(?:一种|一类|一个)", before) or len(objects) != 1:
+            return []
+        kinds = [m for m in self.mentions if clause_start <= m.start and m.end <= position]
+        if not kinds or not CATEGORY_TAIL.fullmatch(self.text[kinds[-1].end:position]):
+            return []
+        return [Reading(objects[0].concept, kinds[-1].concept, R.IS_A, 0.65, "copula:一种…是")]
+
+    def _paired_subject_likeness(self) -> list[Reading]:
+        """'奖励模型和基础模型在训练过程中可以是一致的，也可以是不同的': two concepts that open the sentence as
+        its joint subject, and a predicate of likeness or difference, compare them."""
+        if len(self.mentions) < 2 or not SENTENCE_LEAD.match(self.text[:self.mentions[0].start]):
+            return []
+        first, second = self.mentions[0], self.mentions[1]
+        if not re.fullmatch(r"\s*(?:和|与|跟|同|及|and)\s*", self.text[first.end:second.start]):
+            return []
+        clause = CLAUSE_BREAK.search(self.text, second.end)
+        rest = self.text[second.end:clause.start() if clause else len(self.text)]
+        if not LIKENESS.search(rest) or any(second.end <= m.start < second.end + len(rest) for m in self.mentions):
+            return []
+        return [Reading(first.concept, second.concept, R.COMPARED_WITH, 0.6, "cue:A和B…不同")]
+
+    def _colon_list(self) -> list[Reading]:
+        """'Combine different parallelization strategies: data parallel (…), pipeline parallel (…), and tensor
+        parallel': a category right before a colon, and two or more coordinated names after it, are its kinds."""
+        readings = []
+        for colon in re.finditer(r"[:：]", self.text):
+            heads = [m for m in self.mentions if m.end <= colon.start()]
+            if not heads or not COLON_LIST_HEAD.fullmatch(self.text[heads[-1].end:colon.end()]):
+                continue
+            if heads[-1].start == 0 or SENTENCE_LEAD.match(self.text[:heads[-1].start]):
+                continue  # a line label ('**LoRA 方法**: …') names the line's topic, not a category
+            if "→" in self.text[colon.end():] or "->" in self.text[colon.end():]:
+                continue  # a sequence of stages, not a list of kinds
+            members = self.right_group(colon.end(), 2)
+            if len(members) >= 2:
+                readings += [Reading(m, heads[-1].concept, R.IS_A, 0.6, "cue:类别：成员") for m in members
+                             if m != heads[-1].concept]
+        return readings
+
+    def _inspired(self) -> list[Reading]:
+        """'受操作系统分页的启发，PagedAttention 算法…': the subject of the main clause builds on the inspiration."""
+        match = INSPIRED.search(self.text)
+        if not match:
+            return []
+        sources = [m.concept for m in self.mentions if match.start(1) <= m.start and m.end <= match.end(1)]
+        after = [m for m in self.mentions if m.start >= match.end()]
+        if not sources or not after or self.text[match.end():after[0].start].strip():
+            return []
+        return [Reading(after[0].concept, s, R.USES, 0.6, "cue:受…启发") for s in sources[-1:]]
+
+    def _from_to(self, cues: list[Cue]) -> list[Reading]:
+        """'从 SGD 到 Adam 做了哪些改进': the later one improves on the earlier one."""
+        match = FROM_TO_IMPROVED.search(self.text)
+        if not match:
+            return []
+        before = [m for m in self.mentions if match.start(1) <= m.start < match.end(1)]
+        after = [m for m in self.mentions if match.start(2) <= m.start < match.end(2)]
+        if not before or not after:
+            return []
+        return [Reading(after[0].concept, before[0].concept, R.EXTENDS, 0.65, "cue:从…到…改进")]
+
+    def _bracketed_members(self) -> list[Reading]:
+        """'相对位置编码(ROPE、ALiBi)': a category followed by a bracketed list of two or more members."""
+        readings = []
+        for match in MEMBER_LIST.finditer(self.text):
+            inside = [m for m in self.mentions if match.start(1) <= m.start and m.end <= match.end(1)]
+            heads = [m for m in self.mentions if m.end <= match.start() and not self.text[m.end:match.start()].strip()]
+            if len(inside) < 2 or not heads:
+                continue
+            gaps = [self.text[a.end:b.start] for a, b in pairwise(inside)]
+            edges = self.text[match.start(1):inside[0].start] + self.text[inside[-1].end:match.end(1)]
+            if not all(MEMBER_SEPARATORS.match(g) and g.strip() for g in gaps) or not MEMBER_TAIL.match(edges):
+                continue
+            if all(self.kind_of(m.concept) is None for m in inside):
+                continue  # "Embedding (OpenAI/BGE)": unknown names in brackets are as often vendors as kinds
+            head = heads[-1].concept
+            readings += [Reading(m.concept, head, R.IS_A, 0.6, "bracketed-members") for m in inside if m.concept != head]
+        return readings
