@@ -277,11 +277,15 @@ class SentenceReader(SentenceShapes):
             return [Reading(u, p, R.USES, 0.55, "cue:由…控制") for u in users for p in parts if u != p]
         if cue.phrase == "由" and not MADE_OF_AFTER.match(self._after_group(parts, cue.end)):
             return []
+        if VERB_DE.match(self._after_group(parts, cue.end)):
+            return []  # "包括预填充时计算的 KV 张量": the name sits in a phrase describing what is included
         whole = self.left_group(cue.start, 4)
         if not whole:
             clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, cue.start)), default=0)
-            if not BARE_SUBJECT.fullmatch(self.text[clause_start:cue.start]):
-                return []  # "生成的回复，包括 ChatGPT…": the clause names its own (non-concept) whole
+            before_break = self.text[:max(clause_start - 1, 0)].rstrip()
+            if not BARE_SUBJECT.fullmatch(self.text[clause_start:cue.start]) or (
+                    clause_start and before_break and not any(m.end == len(before_break) for m in self.mentions)):
+                return []  # "…生成的回复，包括 ChatGPT…": the whole is the noun the clause before ends with
             whole = self._subject_or_none()
         relation = cue.spec.relation
         if relation is R.IS_A and STEPS_AFTER.match(self._after_group(parts, cue.end)):

@@ -171,6 +171,9 @@ class SentenceSides:
             return []
         if NEGATED.search(gap):
             return []  # "采用不剪枝的决策树": what follows a negation is not used
+        bracket = max(gap.find("（"), gap.find("("))
+        if bracket > 0 and gap[:bracket].strip():
+            return []  # "使用两个参数（量化的最小值…）": the object is the noun before the bracket
         while (len(after) > 1 and POSSESSIVE.fullmatch(self.text[after[0].end:after[1].start])
                and NOUN_PHRASE_END.match(self.text, after[1].end)):
             after = after[1:]  # "避免ReLU函数的“神经元死亡”问题": the head of "A 的 B" is B (not in "PPO 的强化学习步骤")
