@@ -33,8 +33,8 @@ def _cjk_name(run: str, words: int = 0) -> str:
     """The concept at the end of a run of Chinese characters: after the last function word (jieba's words, so
     '对齐' keeps its 对), then, when the other side of the pair has `words` English words, about as many words.
 
-    >>> _cjk_name("RLHF就是基于人类反馈", 2), _cjk_name("对齐人类偏好", 2), _cjk_name("研究的问题是智能体")
-    ('人类反馈', '对齐人类偏好', '智能体')
+    >>> _cjk_name("DPO也是基于偏好数据", 2), _cjk_name("对齐语言模型", 2), _cjk_name("讨论的对象是编码器")
+    ('偏好数据', '对齐语言模型', '编码器')
     """
     pieces = list(name_words(run))
     cut = max((i for i, piece in enumerate(pieces) if piece in NOT_MODIFIERS or (
@@ -100,7 +100,7 @@ def bracket_pairs(text: str) -> list[tuple[str, str]]:
             continue
         left = _LEADING_NUMBER.sub("", left)
         parts = _alias_parts(match.group(1))
-        # "训练后量化（Post Training Quantization, PTQ）": the full name places the pair, the acronym joins it.
+        # "知识蒸馏（Knowledge Distillation, KD）": the full name places the pair, the acronym joins it.
         spelled = [part for part in parts if not is_acronym(part)] or parts
         pair = _pair_for(left, spelled[0])
         if pair is None:
@@ -115,7 +115,7 @@ def bracket_pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _alias_parts(inner: str) -> list[str]:
-    """'Post Training Quantization, PTQ' holds two names of one thing; a single name stays whole."""
+    """'Knowledge Distillation, KD' holds two names of one thing; a single name stays whole."""
     parts = [part.strip() for part in re.split(r"[,，;；、]", inner) if part.strip()]
     return parts if 1 < len(parts) <= 3 else [inner.strip()]
 

@@ -223,7 +223,7 @@ class DocumentExtractor:
             parent_main = self.block_main.get(block.parent)
             parent_mentions = self.block_mentions.get(block.parent, [])
             # The parent line must be the name itself ('**GQA (分组查询注意力)**'), not a label that names an aspect
-            # ('问题一:对齐人类偏好'): its items are kinds of a concept only when it announces that concept alone.
+            # ('难点一:长文本建模'): its items are kinds of a concept only when it announces that concept alone.
             named = bool(parent_mentions) and len(_strip_mentions(_BRACKETED_ALIAS.sub("", parent_block.text),
                                                                   parent_mentions)) <= 2
             for reading in list_item_relation(text, mentions, parent_main, named, self.kind_of):
@@ -243,7 +243,7 @@ class DocumentExtractor:
                 self._add(reading, block, 0, block.text)
 
     def _read_introduced_list(self, block: Block, text: str, mentions: list[Mention]) -> None:
-        """Items of the list a line announced ('量化粒度有以下几种形式：') relate to that line's concept."""
+        """Items of the list a line announced ('剪枝方法有以下几类：') relate to that line's concept."""
         if block.kind == "item" and block.depth == 1 and self.intro is not None:
             intro_block, intro = self.intro
             for reading in introduced_item(text, mentions, intro):

@@ -82,7 +82,7 @@ class SentenceReader(SentenceShapes):
         return reading._replace(rule=f"{reading.rule}+{where}")
 
     def _within(self, cue: Cue) -> list[Reading]:
-        """'PPO中的KL散度惩罚项', 'Transformer 模型中的自注意力': a method or model uses the component named
+        """'GRPO中的组内基线', 'BERT 模型中的多头注意力': a method or model uses the component named
         inside it (both kinds must fit); a generic head noun may stand between the name and '中的'."""
         head_noun = GENERIC_HEAD_BEFORE.search(self.text[:cue.start])
         end = head_noun.start() if head_noun else cue.start
@@ -92,7 +92,7 @@ class SentenceReader(SentenceShapes):
         return self._pairs(wholes, parts, R.USES, cue.spec.confidence, cue)
 
     def _used_for(self, cue: Cue) -> list[Reading]:
-        """'Softmax函数通常用于多分类问题中的输出层': the task or model after the cue uses the subject."""
+        """'Dropout通常用于全连接层的训练': the task or model after the cue uses the subject."""
         if NEGATED.search(self.text[:cue.start]):
             return []
         users = self.right_group(cue.end, cue.spec.max_gap)
@@ -108,7 +108,7 @@ class SentenceReader(SentenceShapes):
         return self._pairs(replacing, replaced, R.REPLACES, cue.spec.confidence, cue)
 
     def _alternative(self, cue: Cue) -> list[Reading]:
-        """'RLHF 很复杂。出现了一些替代方案，例如 DPO': DPO replaces RLHF."""
+        """'GAN 难以训练。出现了一些替代方案，例如 VAE': VAE replaces GAN."""
         members = self.right_group(cue.end, 8, cross_clause=True)
         earlier = [m for m in self.mentions if m.end <= cue.start]
         replaced = self._group_ending_at(earlier) if earlier else list(self.previous)
@@ -119,14 +119,14 @@ class SentenceReader(SentenceShapes):
         if NEGATED.search(self.text[:cue.start]):
             return []
         if RELATIVE_AFTER.match(self.text, cue.end) or PASSIVE_NEAR.search(self.text[max(0, cue.start - 6):cue.start]):
-            return []  # "被广泛使用的激活函数": the verb describes a noun, it says nothing of the subject
+            return []  # "被普遍采用的归一化层": the verb describes a noun, it says nothing of the subject
         if VERB_COORDINATION.match(self.text, cue.end):
             return []  # "扩展和减少 LLM 的内存": the object belongs to the last of the coordinated verbs
         right = self.right_group(cue.end, spec.max_gap)
         left = self.left_group(cue.start, spec.max_gap)
         if left and (PREPOSITION_BEFORE.search(self.text[:self._first_start(left, cue.start)])
                      or ADVERBIAL_GAP.search(self._gap_after(left, cue.start))):
-            left = []  # "对权重使用…", "在训练深度学习模型时引入…": a place or time, not the user
+            left = []  # "对激活值使用…", "在推理阶段引入…": a place or time, not the user
         relation, confidence = spec.relation, spec.confidence
         if relation is R.USES and left and not right and PASSIVE_BEFORE.search(
                 self.text[:self._first_start(left, cue.start)]):
@@ -148,9 +148,9 @@ class SentenceReader(SentenceShapes):
             chained = self._clause_subject(cue.start)
             left, confidence = ([chained] if chained else self._subject_or_none()), confidence - 0.15
         if relation is R.USES and RELATIVE_OBJECT.match(self._after_group(right, cue.end)):
-            return []  # "使用 MHA 训练的模型": the phrase describes the model after 的, not the subject
+            return []  # "使用 Adam 优化的网络": the phrase describes the model after 的, not the subject
         if relation is R.USES and VERB_DE.match(self._after_group(right, cue.end)):
-            # "通过由人类反馈标注的偏好数据": the first name sits in a relative clause; the object follows 的.
+            # "通过由教师模型生成的软标签": the first name sits in a relative clause; the object follows 的.
             after = [m for m in self.mentions if m.start >= cue.end and m.concept not in right]
             end = max(m.end for m in self.mentions if m.concept in right and m.start >= cue.end)
             nxt = [m for m in after if m.start >= end]
@@ -161,7 +161,7 @@ class SentenceReader(SentenceShapes):
                 self.kind_of(t) == PROBLEM_KIND for t in right):
             return []  # "解决偏好数据集成本较高的问题": the problem is the cost, not the data
         if cue.phrase == "基于" and PROPERTY_AFTER.match(self._after_group(right, cue.end)):
-            return []  # "基于大模型的内在低秩特性": based on a property the concept has, not on the concept
+            return []  # "基于注意力矩阵的稀疏特性": based on a property the concept has, not on the concept
         if cue.phrase == "基于" and IMPROVE_AFTER.search(self._after_group(right, cue.end)):
             relation = R.EXTENDS
         if relation is R.SOLVES and any(self.kind_of(t) not in (PROBLEM_KIND, None) for t in right):
@@ -199,14 +199,14 @@ class SentenceReader(SentenceShapes):
             left = [c for c in self.left_group(cue.start, 16) if c]
             left = left if len(left) >= 2 else []
         if right and not left and self.topic and self.topic not in right and cue.phrase in TOPIC_COMPARISONS:
-            left = [self.topic]  # "GELU函数…表现出了比ReLU函数更好的性能"
+            left = [self.topic]  # "RMSNorm…训练速度比LayerNorm更快"
         if left and right:
             pairs = [(a, b) for a in left for b in right]
         elif len(right) == 1 and SENTENCE_LEAD.match(self.text[:cue.start]) and len(self.mentions) == 1:
             # "**vs 绝对位置编码**" under the RoPE section: the section's topic is the other side.
             pairs = [(s, right[0]) for s in self._subject_or_none()]
         elif right and not left and cue.phrase in TOPIC_COMPARISONS:
-            # "在大部分任务上效果会差于LoRA、Adapter" under BitFit: the other side is the section's topic.
+            # "在长文本上效果差于ALiBi、RoPE" under a section on some method: the other side is the section's topic.
             pairs = [(s, r) for s in self._subject_or_none() if self.subject_is_near or self.head for r in right]
         else:
             group = left or right
@@ -234,7 +234,7 @@ class SentenceReader(SentenceShapes):
         members = self.right_group(cue.end, 3)
         opened = max(self.text.rfind("(", 0, cue.start), self.text.rfind("（", 0, cue.start))
         if opened > max(self.text.rfind(")", 0, cue.start), self.text.rfind("）", 0, cue.start)):
-            # "optimizer (like 8-bit AdamW), weight decay …": the examples end with the bracket they sit in.
+            # "scheduler (like cosine decay), dropout …": the examples end with the bracket they sit in.
             close = min((i for i in (self.text.find(")", cue.end), self.text.find("）", cue.end)) if i >= 0),
                         default=len(self.text))
             members = [m for m in members if any(x.concept == m and cue.end <= x.start and x.end <= close
@@ -264,7 +264,7 @@ class SentenceReader(SentenceShapes):
         parts = self.right_group(cue.end, 3)
         colon = self._colon_members(cue.end) if not parts or cue.phrase == "由" else []
         if colon and cue.phrase == "由":
-            # "主要由两部分组成：智能体和环境": the parts follow the colon.
+            # "主要由两部分组成：编码器和解码器": the parts follow the colon.
             whole = self.left_group(cue.start, 6) or self._subject_or_none()
             return [Reading(p, w, R.PART_OF, cue.spec.confidence, "cue:由…组成") for p in colon for w in whole
                     if p != w]
@@ -272,7 +272,7 @@ class SentenceReader(SentenceShapes):
         if not parts:
             return []
         if cue.phrase == "由" and AGENT_AFTER.match(self._after_group(parts, cue.end)):
-            # "输出一个由Sigmoid函数控制的值": what the sentence is about works through that agent.
+            # "得到一个由Tanh函数决定的门控值": what the sentence is about works through that agent.
             users = self._subject_or_none()
             return [Reading(u, p, R.USES, 0.55, "cue:由…控制") for u in users for p in parts if u != p]
         if cue.phrase == "由" and not MADE_OF_AFTER.match(self._after_group(parts, cue.end)):
@@ -285,11 +285,11 @@ class SentenceReader(SentenceShapes):
             before_break = self.text[:max(clause_start - 1, 0)].rstrip()
             if not BARE_SUBJECT.fullmatch(self.text[clause_start:cue.start]) or (
                     clause_start and before_break and not any(m.end == len(before_break) for m in self.mentions)):
-                return []  # "…生成的回复，包括 ChatGPT…": the whole is the noun the clause before ends with
+                return []  # "…收集的语料，包括 Wikipedia…": the whole is the noun the clause before ends with
             whole = self._subject_or_none()
         relation = cue.spec.relation
         if relation is R.IS_A and STEPS_AFTER.match(self._after_group(parts, cue.end)):
-            relation = R.PART_OF  # "分为奖励模型训练和近端策略优化两个步骤": steps are parts, not kinds
+            relation = R.PART_OF  # "分为数据清洗和模型训练两个步骤": steps are parts, not kinds
         if (relation is R.PART_OF and cue.phrase != "由" and whole
                 and self.kind_of(whole[0]) in CATEGORY_KINDS - {"architecture"}):
             relation = R.IS_A

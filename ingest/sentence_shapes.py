@@ -31,7 +31,7 @@ class SentenceShapes(SentenceSides):
     """Shape readings; `SentenceReader` adds the cue rules."""
 
     def _copula(self) -> list[Reading]:
-        """'Sigmoid函数是最早被广泛使用的激活函数之一', 'Softmax是一种常用的激活函数': the subject is a kind of
+        """'Adam是最常用的优化器之一', 'LayerNorm是一种常见的归一化方法': the subject is a kind of
         the noun phrase that ends the clause. A marker (一种, 之一 ...) must say it is a kind: 'X 是 Y' alone may
         be two names of one thing."""
         readings = []
@@ -63,7 +63,7 @@ class SentenceShapes(SentenceSides):
         return readings
 
     def _reversed_copula(self, position: int, objects: list[Mention]) -> list[Reading]:
-        """'一种非常流行的融合是 FlashAttention': the kind comes first, introduced by 一种, and the name after 是."""
+        """'一种常见的解码策略是 Beam Search': the kind comes first, introduced by 一种, and the name after 是."""
         clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, position)), default=0)
         before = self.text[clause_start:position]
         if not re.match(r"\s*(?:其中)?\s*(?:一种|一类|一个)", before) or len(objects) != 1:
@@ -74,7 +74,7 @@ class SentenceShapes(SentenceSides):
         return [Reading(objects[0].concept, kinds[-1].concept, R.IS_A, 0.65, "copula:一种…是")]
 
     def _paired_subject_likeness(self) -> list[Reading]:
-        """'奖励模型和基础模型在训练过程中可以是一致的，也可以是不同的': two concepts that open the sentence as
+        """'编码器和解码器的层数可以相同，也可以不同': two concepts that open the sentence as
         its joint subject, and a predicate of likeness or difference, compare them."""
         if len(self.mentions) < 2 or not SENTENCE_LEAD.match(self.text[:self.mentions[0].start]):
             return []
@@ -106,7 +106,7 @@ class SentenceShapes(SentenceSides):
         return readings
 
     def _inspired(self) -> list[Reading]:
-        """'受操作系统分页的启发，PagedAttention 算法…': the subject of the main clause builds on the inspiration."""
+        """'受生物神经元的启发，感知机…': the subject of the main clause builds on the inspiration."""
         match = INSPIRED.search(self.text)
         if not match:
             return []
@@ -117,7 +117,7 @@ class SentenceShapes(SentenceSides):
         return [Reading(after[0].concept, s, R.USES, 0.6, "cue:受…启发") for s in sources[-1:]]
 
     def _from_to(self, cues: list[Cue]) -> list[Reading]:
-        """'从 SGD 到 Adam 做了哪些改进': the later one improves on the earlier one."""
+        """'从 RNN 到 LSTM 有哪些改进': the later one improves on the earlier one."""
         match = FROM_TO_IMPROVED.search(self.text)
         if not match:
             return []
@@ -128,7 +128,7 @@ class SentenceShapes(SentenceSides):
         return [Reading(after[0].concept, before[0].concept, R.EXTENDS, 0.65, "cue:从…到…改进")]
 
     def _bracketed_members(self) -> list[Reading]:
-        """'相对位置编码(ROPE、ALiBi)': a category followed by a bracketed list of two or more members."""
+        """'归一化方法(LayerNorm、RMSNorm)': a category followed by a bracketed list of two or more members."""
         readings = []
         for match in MEMBER_LIST.finditer(self.text):
             inside = [m for m in self.mentions if match.start(1) <= m.start and m.end <= match.end(1)]

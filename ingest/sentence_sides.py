@@ -57,9 +57,6 @@ class Reading(NamedTuple):
 KindOf = Callable[[str], str | None]
 
 
-KindOf = Callable[[str], str | None]
-
-
 def unique(items) -> list[str]:  # type: ignore[no-untyped-def]
     """The items in first-seen order, without repeats."""
     return list(dict.fromkeys(items))
@@ -84,7 +81,7 @@ class SentenceSides:
 
     @cached_property
     def head(self) -> str | None:
-        """In '**SentencePiece**: BPE的改进版' the line's own label is what the rest talks about."""
+        """In '**RMSNorm**: LayerNorm的简化版' the line's own label is what the rest talks about."""
         if not self.mentions:
             return None
         first = self.mentions[0]
@@ -94,7 +91,7 @@ class SentenceSides:
     # ---- groups of coordinated concepts on each side of a cue ----
 
     def _is_coordination(self, gap: str) -> bool:
-        stripped = PARENTHETICAL.sub("", gap).strip().strip("()（）*")  # "data parallel (batch distribution), …"
+        stripped = PARENTHETICAL.sub("", gap).strip().strip("()（）*")  # "beam search (keeps k paths), …"
         if stripped.startswith((",", "，")) and stripped[1:].strip() in COORDINATORS:
             return True  # "DPO, IPO, and KTO": a serial comma before the last member
         return stripped == "" or stripped in COORDINATORS or all(ch in "和与及、,/或跟&→+()（） " for ch in stripped)
@@ -173,10 +170,10 @@ class SentenceSides:
             return []  # "采用不剪枝的决策树": what follows a negation is not used
         bracket = max(gap.find("（"), gap.find("("))
         if bracket > 0 and gap[:bracket].strip():
-            return []  # "使用两个参数（量化的最小值…）": the object is the noun before the bracket
+            return []  # "使用两个矩阵（降维的投影…）": the object is the noun before the bracket
         while (len(after) > 1 and POSSESSIVE.fullmatch(self.text[after[0].end:after[1].start])
                and NOUN_PHRASE_END.match(self.text, after[1].end)):
-            after = after[1:]  # "避免ReLU函数的“神经元死亡”问题": the head of "A 的 B" is B (not in "PPO 的强化学习步骤")
+            after = after[1:]  # "避免Sigmoid函数的“梯度消失”问题": the head of "A 的 B" is B (not in "PPO 的强化学习步骤")
         group = [after[0]]
         for mention in after[1:]:
             if not self._is_coordination(self.text[group[-1].end:mention.start]) or self._starts_clause(mention):
@@ -195,7 +192,7 @@ class SentenceSides:
     # ---- rules ----
 
     def _clause_subject(self, position: int) -> str | None:
-        """'RRHF 不需要强化学习，可以利用…': a clause without a subject continues the subject of the clause before
+        """'KTO 不需要成对数据，可以直接…': a clause without a subject continues the subject of the clause before
         it in the same sentence (a concept that opens that clause)."""
         starts = [0, *(m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, position))]
         for start in reversed(starts[:-1]):
@@ -224,7 +221,7 @@ class SentenceSides:
 
     @cached_property
     def topic(self) -> str | None:
-        """'Swish函数在输入大于0时…，这样可以避免…': a concept that opens the sentence as its subject is what its
+        """'RMSNorm在计算时…，这样可以减少…': a concept that opens the sentence as its subject is what its
         later clauses talk about, before any heading's topic."""
         if not self.mentions:
             return None
@@ -256,7 +253,7 @@ class SentenceSides:
         return [Reading(s, t, relation, confidence, rule) for s in sources for t in targets if s != t]
 
     def _colon_members(self, position: int) -> list[str]:
-        """The coordinated concepts right after the next colon in the clause ('组成：智能体和环境')."""
+        """The coordinated concepts right after the next colon in the clause ('组成：编码器和解码器')."""
         colon = re.compile(r"[^，,。;；]{0,12}?[:：]").match(self.text, position)
         return self.right_group(colon.end(), 2) if colon else []
 

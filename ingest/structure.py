@@ -149,7 +149,7 @@ def solution_label(text: str) -> bool:
 
 
 def solved_problem(heading: str, mentions: list[Mention]) -> str | None:
-    """The problem a '样本不均衡的解决方案' heading announces solutions to."""
+    """The problem a '过拟合的应对方案' heading announces solutions to."""
     match = _solution_words(heading)
     if not match:
         return None
@@ -174,7 +174,7 @@ def solution_relation(text: str, mentions: list[Mention], problem: str) -> list[
 
 def answer_list_relations(question: str, question_mentions: list[Mention], subject: str | None,
                           answer: str, answer_mentions: list[Mention]) -> list[Reading]:
-    """'BERT 的两个训练任务？' answered by a line of concepts only ('MLM 和 NSP'): the label types the relation."""
+    """'T5 的两个训练目标？' answered by a line of concepts only ('MLM 和 CLM'): the label types the relation."""
     if subject is None or len(answer_mentions) < 1:
         return []
     rest, position = [], 0
@@ -210,11 +210,11 @@ _PARTS_INTRO = re.compile(r"组成|部分|涉及|步骤|包括|包含|组件|模
 
 
 def list_intro(text: str, mentions: list[Mention]) -> tuple[str, R] | None:
-    """'量化粒度有以下几种形式：', '近端策略优化涉及到四个模型：': a line that announces the list below it, the
+    """'剪枝方法有以下几类：', '该系统涉及到三个模块：': a line that announces the list below it, the
     concept the list is about, and whether its items are kinds of it (IS_A) or parts of it (PART_OF).
 
-    >>> list_intro("量化粒度有以下几种形式：", [Mention("granularity", 0, 4)])
-    ('granularity', <RelationType.IS_A: 'IS_A'>)
+    >>> list_intro("剪枝方法有以下几类：", [Mention("pruning", 0, 4)])
+    ('pruning', <RelationType.IS_A: 'IS_A'>)
     >>> list_intro("优点如下：", [])
     """
     stripped = text.rstrip()

@@ -291,7 +291,7 @@ def termhood(counts: Counter[str], marked: Iterable[str], min_count: int = 2) ->
 
 
 _NUMBERING = re.compile(r"^[^\w\u3400-\u9fff]*(?:\d+(?:\.\d+)*[.、)]?|[(（\[]\d+[)）\]]|[一二三四五六七八九十]+[、.])?[^\w\u3400-\u9fff]*")
-# "32 位的浮点数称为单精度浮点数": what a thing is called is a name.
+# "把最后一层称为输出层": what a thing is called is a name.
 _CALLED = re.compile(r"(?:称为|叫做|称作|简称|又称|也称为|被称为|called|known as|termed)\s*[\"“「]?"
                      r"([\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z0-9 -]{1,15}?)[\"”」]?(?=[，,。;；:：)）\s]|$)")
 _ENUMERATION_CUE = re.compile(r"(?:如|例如|比如|诸如|包括|such as|like|including)\s*[:：]?\s*")
@@ -339,10 +339,10 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
 
 
 def enumerated(text: str) -> list[str]:
-    """Members of a list the sentence enumerates ('如不确定性采样、多样性采样等'): each is a name if term-shaped.
+    """Members of a list the sentence enumerates ('如随机采样、分层采样等'): each is a name if term-shaped.
 
-    >>> enumerated("可以使用一些算法，如不确定性采样、多样性采样等。")
-    ['不确定性采样', '多样性采样']
+    >>> enumerated("可以使用一些采样方法，如随机采样、分层采样等。")
+    ['随机采样', '分层采样']
     """
     members: list[str] = []
     for cue in _ENUMERATION_CUE.finditer(text):
