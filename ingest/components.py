@@ -44,18 +44,27 @@ NON_CONCEPT_TERMS = frozenset(
 )
 
 
-def longest_matches(matches: list[tuple[int, int, int]], length: int) -> list[tuple[int, int, int]]:
+def longest_matches(matches: list[tuple[int, int, int]], length: int,
+                    offsets: list[int] | None = None) -> list[tuple[int, int, int]]:
     """(start, end, match_id) of the longest of overlapping matches (earliest first on a tie), in text order.
+    With `offsets` (each token's character offset, and the text's end last) length is counted in characters:
+    'Leaky ReLU' (two tokens) is longer than 'ReLU函数' (three).
 
     >>> longest_matches([(7, 0, 1), (8, 0, 2), (9, 1, 3), (5, 3, 4)], 4)
     [(0, 2, 8), (3, 4, 5)]
+    >>> longest_matches([(1, 0, 2), (2, 1, 4)], 4, [0, 6, 10, 11, 12])
+    [(0, 2, 1)]
     """
-    ranked = sorted({(start - end, start, match_id, end) for match_id, start, end in matches if start != end})
+    if offsets is None:
+        ranked = sorted({(start - end, start, match_id, end) for match_id, start, end in matches if start != end})
+    else:
+        ranked = sorted({(offsets[start] - offsets[end], start, match_id, end) for match_id, start, end in matches
+                         if start != end})
     taken = bytearray(length + 1)
     kept = []
-    for shorter, start, match_id, end in ranked:
+    for _length, start, match_id, end in ranked:
         if taken.find(1, start, end) < 0:
-            taken[start:end] = b"\x01" * -shorter
+            taken[start:end] = b"\x01" * (end - start)
             kept.append((start, end, match_id))
     return sorted(kept)
 
@@ -69,7 +78,8 @@ class LongestMatchRuler(SpanRuler):
 
     def match(self, doc: Doc) -> list[Span]:
         self._require_patterns()
-        kept = longest_matches(self.phrase_matcher(doc), len(doc))
+        offsets = [token.idx for token in doc] + [len(doc.text)]
+        kept = longest_matches(self.phrase_matcher(doc), len(doc), offsets)
         # Label and id as string-store hashes, once per concept: given strings, Span hashes them per span.
         labels, strings = self._match_label_id_map, doc.vocab.strings
         hashes = {m: (strings.add(labels[m]["label"]), strings.add(labels[m]["id"])) for m in {m for _, _, m in kept}}

@@ -48,12 +48,15 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.EXTENDS, "postfix", 0.75, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广|的增强|"
             "的一种改进|的一种扩展"),
     **_cues(R.REPLACES, "infix", 0.75, "替代|代替|取代|替换|替换了|取代了|replaces|replaced|instead of|supersedes"),
+    # "某方法不需要价值网络", "X doesn't need a critic": a method that does without X takes X's place.
+    **_cues(R.REPLACES, "infix", 0.6, "不需要|无需|无须|不再需要|doesn't require|does not require|doesn't need|"
+            "does not need|eliminates the need for|removes the need for|without the need for|no longer needs"),
     **_cues(R.REPLACES, "swap", 0.65, "换为|换成|替换为|替换成|改为|改成|replaced with|swapped for", max_gap=4),
     **_cues(R.REPLACES, "postfix", 0.65, "的替代|的替代方案|的替代品"),
     **_cues(R.REPLACES, "alternative", 0.6, "替代方案|替代算法|替代方法|alternatives|alternative to"),
     **_cues(R.SOLVES, "infix", 0.7, "解决|解决了|防止|缓解|缓解了|避免|克服|抑制|减轻|应对|"
             "solves|solve|prevents|prevent|mitigates|alleviates|addresses|avoids|tackles|fixes"),
-    # "减少/降低 X" says X is a problem only when the notes call it one: "减少梯度消失的问题".
+    # "减少/降低 X" says X is a problem only when the notes call it one: "降低过拟合的问题".
     **_cues(R.SOLVES, "infix", 0.6, "减少|降低|减少了|降低了|reduces|reduce", max_gap=4),
     **_cues(R.REQUIRES, "infix", 0.6, "依赖|依赖于|需要先|前提是|建立在|requires|require|depends on|needs"),
     **_cues(R.IS_A, "infix", 0.8, "属于|为一种|作为一种|is a|is an|is a kind of|is a type of|"

@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Span
@@ -36,6 +37,8 @@ from ingest.structure import (
 )
 from ingest.tokenizer import FOLDED_TEXT, fold_width
 
+# A classifier right after a Latin-script name belongs to the name ('GELU函数', 'Viterbi 算法').
+_CLASSIFIER_AFTER = re.compile(r"\s?(?:函数|算法)")
 _MODIFIER_AFTER = re.compile(r"\s*(的|中|里|之)")  # matched at a mention's end
 _DEFINING_AFTER = re.compile(r"\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
@@ -91,15 +94,20 @@ class DocumentExtractor:
         """Concept and term spans of the document's Doc that fall in this block, with block offsets."""
         found: list[Mention] = []
         text, heading, multiline = block.text, block.heading, "\n" in block.text
-        for span in spans:
+        spans = sorted(spans, key=attrgetter("start_char"))
+        starts = [span.start_char - offset for span in spans[1:]] + [len(text)]
+        for span, next_start in zip(spans, starts, strict=False):  # starts has one more: the text's end
             start, end = span.start_char - offset, span.end_char - offset
             concept_id = span.id_
             if not concept_id:
                 name = span.text
                 concept_id = slugify(name)
                 self._register_term(concept_id, name)
-            found.append(Mention(concept_id, start, end))
             self._note_mention(concept_id, text[start:end], block.line_of(start) if multiline else block.line, heading)
+            classifier = _CLASSIFIER_AFTER.match(text, end)
+            if classifier and classifier.end() <= next_start and text[end - 1:end].isascii():
+                end = classifier.end()  # "Tanh函数的改进版本": the name and its classifier are one mention
+            found.append(Mention(concept_id, start, end))
         return sorted(found, key=BY_START)
 
     def _register_term(self, concept_id: str, text: str) -> None:

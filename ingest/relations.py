@@ -64,6 +64,8 @@ class SentenceReader(SentenceShapes):
             readings += self._inspired()
         if ":" in text or "：" in text:
             readings += self._colon_list()
+        if "之间" in text or "between" in text:
+            readings += self._in_between()
         if LIKENESS.search(text):
             readings += self._paired_subject_likeness()
         for cue in cues:
@@ -307,8 +309,8 @@ def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: 
     ...     "BERT 用 WordPiece", ms, [Cue("用", CUES["用"], 5, 6)], None, [], lambda c: None)]
     [('bert', 'USES', 'wordpiece')]
     """
-    if not cues and "从" not in text and "(" not in text and "（" not in text and "是" not in text:
-        return []  # no rule reads a sentence without a cue, a bracket, 从 or 是
+    if not cues and not any(mark in text for mark in ("从", "(", "（", "是", "之间", "between")):
+        return []  # no rule reads a sentence without a cue, a bracket, 从, 是 or 'between'
     return SentenceReader(text, mentions, subject, previous, kind_of, subject_is_near).read(cues)
 
 

@@ -74,3 +74,8 @@ CATEGORY_MARK = re.compile(r"一种|一类|一个|一项|一款|一系列|之一
 CATEGORY_TAIL = re.compile(r"[\s*_]*(?:技术|方法|算法|模型|框架|机制|策略|方案|工具|techniques?|methods?|algorithms?)?"
                            r"\s*(?:之一)?[\s*_.。]*")
 BARE_SUBJECT = re.compile(r"[\s*_#\-·●•0-9.、]*(?:它|其|这|该方法|该算法|该模型|这种方法|这)?[\s*_]*")
+# Words before a copula's object that describe it ('自适应的', '带参数的', '简化版'), not a verb phrase ('指将…').
+DESCRIBING = re.compile(r"(?![指将把用对在从为让使由被通如什])(?:[\u4e00-\u9fffA-Za-z0-9-]{1,8}的|[\u4e00-\u9fff]{2,4})")
+IN_BETWEEN = re.compile(r"在\s*(.{2,40}?)\s*之间(?:取得|实现|做|进行|找到)?\s*(?:了)?\s*(?:平衡|折中|权衡|取舍)|"
+                        r"(?:balance|trade-?off|middle ground|compromise)\s+between\s+(.{2,60}?\s+and\s+\S+)",
+                        re.IGNORECASE)

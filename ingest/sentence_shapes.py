@@ -14,7 +14,9 @@ from ingest.sentence_patterns import (
     CLAUSE_BREAK,
     COLON_LIST_HEAD,
     COPULA,
+    DESCRIBING,
     FROM_TO_IMPROVED,
+    IN_BETWEEN,
     INSPIRED,
     LIKENESS,
     LISTED_BEFORE,
@@ -56,11 +58,22 @@ class SentenceShapes(SentenceSides):
             subjects = self._copula_subjects(match.start())
             # "P-Tuning v2、LoRA等都是…高效微调技术": members listed before 都是 belong to the category they share.
             listed = len(subjects) >= 2 and LISTED_BEFORE.search(self.text[:match.start()])
-            if not (CATEGORY_MARK.search(self.text[match.end():end]) or listed):
+            if not (CATEGORY_MARK.search(self.text[match.end():end]) or listed
+                    or self._described_kind(match.end(), objects)):
                 continue
             category = last.concept
             readings += [Reading(s, category, R.IS_A, 0.7, "copula:是") for s in subjects if s != category]
         return readings
+
+    def _described_kind(self, position: int, objects: list[Mention]) -> bool:
+        """'Adam是自适应的优化器', 'RMSNorm是简化版LayerNorm': words that describe the object before it make it a
+        kind the subject belongs to; 'X 是 Y' with nothing between may be two names of one thing."""
+        if len(objects) != 1 or any(position <= cue.start < objects[0].start for cue in self.cues):
+            return False
+        describing = self.text[position:objects[0].start].strip(" *_")
+        if not describing.endswith("的") and self.kind_of(objects[0].concept) is None:
+            return False  # "GRU是门控循环单元": the words may be the rest of a spelled-out name, not a description
+        return bool(DESCRIBING.fullmatch(describing))
 
     def _reversed_copula(self, position: int, objects: list[Mention]) -> list[Reading]:
         """'一种常见的解码策略是 Beam Search': the kind comes first, introduced by 一种, and the name after 是."""
@@ -104,6 +117,20 @@ class SentenceShapes(SentenceSides):
                 readings += [Reading(m, heads[-1].concept, R.IS_A, 0.6, "cue:类别：成员") for m in members
                              if m != heads[-1].concept]
         return readings
+
+    def _in_between(self) -> list[Reading]:
+        """'Beam Search 在贪心搜索和穷举搜索之间取得折中', 'a trade-off between A and B': the subject is
+        weighed against both ends."""
+        match = IN_BETWEEN.search(self.text)
+        if not match:
+            return []
+        start = match.start(1) if match.group(1) is not None else match.start(2)
+        ends = self.right_group(start, 1)
+        if len(ends) < 2:
+            return []
+        # The one weighed is named right before, else it is what the sentence (or its section) is about.
+        subjects = [s for s in (self.left_group(match.start(), 2) or self._subject_or_none()) if s not in ends]
+        return [Reading(s, e, R.COMPARED_WITH, 0.6, "cue:在…之间", e) for s in subjects[-1:] for e in ends]
 
     def _inspired(self) -> list[Reading]:
         """'受生物神经元的启发，感知机…': the subject of the main clause builds on the inspiration."""

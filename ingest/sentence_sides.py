@@ -262,6 +262,8 @@ class SentenceSides:
         clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, position)), default=0)
         before = self.text[clause_start:position]
         group = self.left_group(position, 4)
+        if group and POSSESSIVE.match(self._gap_after(group, position)):
+            return []  # "Softmax的输出是一个概率分布": the subject is what the concept has, not the concept
         if group and all(clause_start <= m.start for m in self.mentions if m.concept in group):
             return group
         if BARE_SUBJECT.fullmatch(before) and (self.head or self.subject_is_near):
