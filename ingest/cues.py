@@ -108,4 +108,7 @@ COMPOSITE_KINDS = frozenset({"model", "architecture", "algorithm", "method", "te
 COMPONENT_KINDS = frozenset({"mechanism", "technique", "loss", "activation", "concept", "optimizer", "algorithm"})
 
 # Words that refer back to the topic of the surrounding section or the previous clause.
-PRONOUNS = ("它们", "他们", "它", "其", "该方法", "该算法", "该模型", "这种方法", "这两者", "两者", "这三者", "it", "they")
+PRONOUNS = ("它们", "他们", "它", "其", "该方法", "该算法", "该模型", "这种方法", "这两种方法", "这两者", "两者", "这三者",
+            "both methods", "both techniques", "both approaches", "both", "it", "they")
+# Of those, the ones that stand for exactly the last two concepts named before.
+PAIR_PRONOUNS = frozenset({"这两种方法", "这两者", "两者", "both methods", "both techniques", "both approaches", "both"})

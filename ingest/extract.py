@@ -47,7 +47,10 @@ _SYMMETRIC = frozenset(t for t in RelationType if t.symmetric)
 _Said = tuple[int, str, str, str]
 _BLOCK_JOIN = "\n\n"
 # Sentences end where the tokenizer starts a new one: after 。!?; or a line break (text is width-folded).
-_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]?")
+# A sentence ends at 。!?; or a line break, or at an English full stop before a capital ('… FSDP. Both …'; not
+# after 'e.g.', 'i.e.', 'vs.', 'etc.' or 'al.').
+_FULL_STOP = r"(?<!e\.g)(?<!i\.e)(?<!vs)(?<!etc)(?<!al)\.(?=\s+[A-Z])"
+_SENTENCE = re.compile(rf"(?:[^。!?;\n.]|(?!{_FULL_STOP})\.)+(?:[。!?;\n]|{_FULL_STOP})?|[。!?;\n]")
 _NAME_FILLER = re.compile(r"[\s*_:：()（）\-—·●0-9.、]")
 _DEFINITION_CHARS = 200
 _BRACKETED_ALIAS = re.compile(r"[(（][^()（）]{0,60}[)）]")

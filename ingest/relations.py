@@ -120,7 +120,8 @@ class SentenceReader(SentenceShapes):
         spec = cue.spec
         if NEGATED.search(self.text[:cue.start]):
             return []
-        if RELATIVE_AFTER.match(self.text, cue.end) or PASSIVE_NEAR.search(self.text[max(0, cue.start - 6):cue.start]):
+        if spec.relation is not R.IS_A and (RELATIVE_AFTER.match(self.text, cue.end) or
+                                            PASSIVE_NEAR.search(self.text[max(0, cue.start - 6):cue.start])):
             return []  # "被普遍采用的归一化层": the verb describes a noun, it says nothing of the subject
         if VERB_COORDINATION.match(self.text, cue.end):
             return []  # "扩展和减少 LLM 的内存": the object belongs to the last of the coordinated verbs

@@ -79,3 +79,6 @@ DESCRIBING = re.compile(r"(?![指将把用对在从为让使由被通如什])(?:
 IN_BETWEEN = re.compile(r"在\s*(.{2,40}?)\s*之间(?:取得|实现|做|进行|找到)?\s*(?:了)?\s*(?:平衡|折中|权衡|取舍)|"
                         r"(?:balance|trade-?off|middle ground|compromise)\s+between\s+(.{2,60}?\s+and\s+\S+)",
                         re.IGNORECASE)
+# Modal and frequency words between a subject and its verb ('They can use', '它通常可以利用').
+MODAL_END = re.compile(r"(?:\s*\b(?:can|could|may|might|should|will|would|must|also|often|usually|typically|"
+                       r"generally|then)\b|可以|能够|能|会|也|通常|一般|还|往往|经常|都)+\s*$", re.IGNORECASE)

@@ -10,7 +10,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from graph.models import RelationType as R
-from ingest.cues import COORDINATORS, PRONOUNS, CueSpec
+from ingest.cues import COORDINATORS, PAIR_PRONOUNS, PRONOUNS, CueSpec
 from ingest.sentence_patterns import (
     BARE_SUBJECT,
     CLAUSE_BREAK,
@@ -18,6 +18,7 @@ from ingest.sentence_patterns import (
     LABEL_COLON,
     LABEL_LINE,
     LEAD_FILLER,
+    MODAL_END,
     NEGATED,
     NOT_SUBJECT_AFTER,
     NOUN_PHRASE_END,
@@ -98,7 +99,7 @@ class SentenceSides:
 
     def _pronoun_before(self, position: int) -> list[str]:
         """Concepts a pronoun just before `position` stands for (this sentence first, then the previous one)."""
-        head = self.text[:position].rstrip().rstrip("和与及跟、").rstrip()
+        head = MODAL_END.sub("", self.text[:position].rstrip()).rstrip("和与及跟、").rstrip()
         lowered = head.lower()
         if not lowered.endswith(PRONOUNS):
             return []
@@ -109,6 +110,8 @@ class SentenceSides:
                 earlier = [m for m in self.mentions if m.end <= len(head) - len(pronoun)]
                 if earlier:
                     return self._group_ending_at(earlier)
+                if pronoun in PAIR_PRONOUNS:
+                    return list(self.previous[-2:]) if len(self.previous) >= 2 else []
                 return list(self.previous) or ([self.subject] if self.subject else [])
         return []
 
