@@ -259,7 +259,7 @@ class DocumentExtractor:
             intro_block, intro = self.intro
             for reading in introduced_item(text, mentions, intro):
                 self._add(reading, block, 0, f"{intro_block.text.strip()} {block.text.strip()}")
-        elif block.depth == 0:
+        elif block.depth == 0 and block.text.strip():  # a figure between the line and its list keeps it open
             found = list_intro(text, mentions) if block.kind == "paragraph" else None
             self.intro = (block, found) if found else None
 

@@ -88,7 +88,7 @@ def _collect_inline(nodes: list[Node], parts: list[str], bold: list[str]) -> Non
             if run.strip():
                 bold.append(run.strip())
             parts.append(run)
-        elif name != "html_inline":
+        elif name not in ("html_inline", "image"):  # an image's alt text is a caption, often 'alt text': no prose
             _collect_inline(node.children, parts, bold)
 
 

@@ -35,6 +35,7 @@ from ingest.sentence_patterns import (
     RELATIVE_OBJECT,
     SENTENCE_LEAD,
     SEQUENCE_BEFORE,
+    SHORTCOMING_AFTER,
     SOFT_GAP,
     STEPS_AFTER,
     TOPIC_COMPARISONS,
@@ -162,7 +163,11 @@ class SentenceReader(SentenceShapes):
             right = [nxt[0].concept]
         if relation is R.SOLVES and not PROBLEM_END.match(self._after_group(right, cue.end)) and not all(
                 self.kind_of(t) == PROBLEM_KIND for t in right):
-            return []  # "解决偏好数据集成本较高的问题": the problem is the cost, not the data
+            if SHORTCOMING_AFTER.match(self._after_group(right, cue.end)) and all(
+                    self.kind_of(t) != PROBLEM_KIND for t in right) and len(right) == 1:
+                # "解决了 RNN 无法并行计算的问题": fixing a shortcoming of a method improves on that method.
+                return self._pairs(left, right, R.EXTENDS, confidence - 0.1, cue)
+            return []  # "解决标注数据成本较高的问题": the problem is the cost, not the data
         if cue.phrase == "基于" and PROPERTY_AFTER.match(self._after_group(right, cue.end)):
             return []  # "基于注意力矩阵的稀疏特性": based on a property the concept has, not on the concept
         if cue.phrase == "基于" and IMPROVE_AFTER.search(self._after_group(right, cue.end)):

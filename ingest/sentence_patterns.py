@@ -82,3 +82,6 @@ IN_BETWEEN = re.compile(r"在\s*(.{2,40}?)\s*之间(?:取得|实现|做|进行|�
 # Modal and frequency words between a subject and its verb ('They can use', '它通常可以利用').
 MODAL_END = re.compile(r"(?:\s*\b(?:can|could|may|might|should|will|would|must|also|often|usually|typically|"
                        r"generally|then)\b|可以|能够|能|会|也|通常|一般|还|往往|经常|都)+\s*$", re.IGNORECASE)
+# What a method cannot do, ending in 问题/缺点: 'X 无法在长序列上收敛的问题', 'X 训练不稳定的缺点'.
+SHORTCOMING_AFTER = re.compile(r"\s*(?:中|里)?\s*(?:无法|不能|难以|不易|容易|会|存在|带来|导致|需要|计算|训练|推理)"
+                               r"[^，,。;；]{0,20}?的?(?:问题|缺点|不足|局限|局限性|瓶颈)")
