@@ -71,7 +71,7 @@ PASSIVE_NEAR = re.compile(r"被[^，,。;；]{0,4}$")
 COPULA = re.compile(r"(?<![但还或于只总要可凡否不])(?:也|都|就|则|即|本质上)?是(?![否不])")
 CATEGORY_MARK = re.compile(r"一种|一类|一个|一项|一款|一系列|之一|^\s*(?:a|an)\s")
 # After the category may come a word that only says what sort of thing it is ('高效微调技术', 'LoRA methods').
-CATEGORY_TAIL = re.compile(r"[\s*_]*(?:技术|方法|算法|模型|框架|机制|策略|方案|工具|techniques?|methods?|algorithms?)?"
+CATEGORY_TAIL = re.compile(r"[\s*_]*(?:的?(?:技术|方法|算法|模型|框架|机制|策略|方案|工具|techniques?|methods?|algorithms?))?"
                            r"\s*(?:之一)?[\s*_.。]*")
 BARE_SUBJECT = re.compile(r"[\s*_#\-·●•0-9.、]*(?:它|其|这|该方法|该算法|该模型|这种方法|这)?[\s*_]*")
 # Words before a copula's object that describe it ('自适应的', '带参数的', '简化版'), not a verb phrase ('指将…').

@@ -8,6 +8,7 @@ from itertools import combinations
 from graph.models import RelationType as R
 from ingest.cues import ATTRIBUTE_LABELS, CATEGORY_KINDS
 from ingest.relations import KindOf, Mention, Reading
+from ingest.sentence_patterns import PROBLEM_END
 
 _LABEL = re.compile(r"^\s*[*_]*\s*([^:：*]{1,16}?)\s*[*_]*\s*[:：]\s*")
 _ITEM_HEAD_END = re.compile(r"^\s*[*_]*\s*([:：(（\-—]|$)")
@@ -228,7 +229,11 @@ def list_intro(text: str, mentions: list[Mention]) -> tuple[str, R] | None:
         return None
     relation = R.PART_OF if _PARTS_INTRO.search(stripped) else R.IS_A
     if _SOLVING_INTRO.search(stripped[:cue.start()]):
-        relation = R.SOLVES  # "解决…成本高的问题，可以考虑以下几种方法：": the items are remedies, not kinds
+        # "解决过拟合问题，可以考虑以下几种方法：": the items are remedies of the problem, not kinds of it; in
+        # "解决标注数据成本高的问题" the problem is the cost, which no concept names.
+        if not PROBLEM_END.match(stripped, before[0].end):
+            return None
+        return before[0].concept, R.SOLVES
     return before[0].concept, relation  # the line's subject: "RLHF 就是…强化学习，一般分为以下三个步骤："
 
 

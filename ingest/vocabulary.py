@@ -300,6 +300,8 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:、|,|，|/|和|与|及|以及|或者|或|a
 # 'Mish函数', 'Per-tensor量化': a Latin name with a word that says what sort of thing it is (discovery folds them).
 _CLASSIFIED_NAME = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z][A-Za-z0-9.+#-]*[A-Za-z0-9+#](?:函数|算法|模型|激活函数|量化|优化器)")
 _LABEL = re.compile(r"^\s*[*_]*\s*([^:：*\n]{2,24}?)\s*[*_]*\s*[:：]")
+# "是一种集成学习的方法": the kind a definition names is a term when it ends in a head noun.
+_KIND_NAMED = re.compile(r"是一[种类]([\u3400-\u9fff]{2,8}?)的?(?:方法|技术|算法|模型|机制|策略)")
 _DEFINED = re.compile(r"(?:^|[。！？!?\n])\s*([^\s，,。；;：:（()）、]{2,14}?)\s*(?:[（(][^）)\n]{1,60}[）)])?\s*"
                       r"(?:是指|是一种|是一类|是一个|指的是|是)")
 
@@ -325,6 +327,7 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
             marked += [match.group(1) for match in _DEFINED.finditer(text)]
             marked += [match.group(0) for match in _CLASSIFIED_NAME.finditer(text)]
             marked += [match.group(1) for match in _CALLED.finditer(text)]
+            marked += [match.group(1) for match in _KIND_NAMED.finditer(text) if _term_shaped(match.group(1))]
             marked += enumerated(text)
             counts.update(cjk_compounds(text))
             counts.update(english_compounds(text))
