@@ -69,14 +69,14 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.PART_OF, "infix", 0.7, "part of|component of|is part of"),
     **_cues(R.PART_OF, "contains", 0.6, "包括|包含|包括了|包含了|由|consists of|contains|comprises|includes|"
             "的组成部分有|的主要组成部分"),
-    **_cues(R.IS_A, "contains", 0.65, "分为|分成|可分为|主要分为"),
+    **_cues(R.IS_A, "contains", 0.65, "分为|分成|可分为|主要分为|划分为|可划分为|可以划分为|可以分为"),
     **_cues(R.COMPARED_WITH, "compare", 0.75, "vs|v.s.|versus|对比|比较|相比|相比于|相较于|相较|相对于|差于|区别|差异|异同|"
             "不同之处|优于|好于|劣于|权衡|和|compared with|compared to|than|differs from|difference between|"
             "outperforms|better than|unlike|不同于|comparison of|comparing"),
     **_cues(R.COMPARED_WITH, "compare", 0.55, "比", max_gap=2),
     **_cues(R.COMPARED_WITH, "between", 0.6, "介于"),
     **_cues(R.IS_A, "enumerate", 0.65, "如|比如|例如|譬如|诸如|such as|e.g.|including|like|代表算法为|代表算法|代表模型|"
-            "典型代表|其代表|代表方法", max_gap=2),
+            "典型代表|其代表|代表方法|particularly|especially|in particular|尤其是|特别是", max_gap=2),
 }
 
 # "和" is a coordinator almost everywhere; it only counts as a comparison cue before 的区别/相比, which the

@@ -9,7 +9,7 @@ import re
 CLAUSE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
 SOFT_GAP = re.compile(r"^[\s的等们都也还主要中里上之所被已经均则即就是为了在一些种个类*_\"“”'‘’(（]*$|^\s*(?:techniques|"
                       r"methods|models|algorithms|approaches|frameworks|libraries|tools|strategies|architectures|"
-                      r"formats|optimizers|variants|datasets|mechanisms)?\s*,?\s*$")
+                      r"formats|optimizers|variants|datasets|mechanisms)?\s*,?\s*$|^\s*(?:技术|方法|算法|策略|机制)\s*[,，]?\s*$")
 PASSIVE_BEFORE = re.compile(r"(被|由|是|主要是|主要由|所)\s*$")
 NOT_EXAMPLE_AFTER_RU = ("何", "果", "下", "此", "同", "今", "实", "是")
 IMPROVE_AFTER = re.compile(r"^\s*(改进|扩展|拓展|改良|优化)")
