@@ -20,7 +20,8 @@ class CueSpec:
     "between" (subject 介于 A 和 B 之间), "contains" (A 包括 B: B PART_OF A),
     "alternative" (A 复杂，替代方案如 B: B REPLACES A), "swap" (将 A 换为 B: B REPLACES A),
     "within" (PPO 中的 KL 惩罚: a method uses a component named inside it),
-    "used_for" (Softmax 用于多分类问题: what follows uses what comes before).
+    "used_for" (Softmax 用于多分类问题: what follows uses what comes before),
+    "combination" (X 是 A 和 B 的组合: X uses A and B).
     """
 
     relation: R
@@ -43,6 +44,9 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.USES, "within", 0.5, "中的|里的", max_gap=1),
     **_cues(R.USES, "used_for", 0.6, "用于|被用于|适用于|used for|used in|is used by|implemented in|"
             "are implemented in|available in", max_gap=1),
+    # "X 是 A 和 B 的组合": what a combination is made of, it uses.
+    **_cues(R.USES, "combination", 0.65, "的组合|的结合"),
+    **_cues(R.USES, "infix", 0.65, "combines|combination of|组合了|结合了"),
     **_cues(R.EXTENDS, "infix", 0.75, "改进|改进了|扩展|扩展了|拓展|拓展了|改良|优化了|增强了|"
             "extends|extended|improves|improves on|improved|builds on|built on|enhances|generalizes"),
     **_cues(R.EXTENDS, "postfix", 0.75, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广|的增强|"

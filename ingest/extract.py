@@ -39,6 +39,8 @@ from ingest.tokenizer import FOLDED_TEXT, fold_width
 
 # A classifier right after a Latin-script name belongs to the name ('GELU函数', 'Viterbi 算法').
 _CLASSIFIER_AFTER = re.compile(r"\s?(?:函数|算法)")
+# A proper name: Latin script opening with a capital ('ALiBi', 'QLoRA', 'Llama 2'); '4-bit' or 'quantization' is none.
+_PROPER_NAME = re.compile(r"[A-Z][\w.+#-]*(?:\s[\w.+#-]+)*(?:函数|算法)?")
 _MODIFIER_AFTER = re.compile(r"\s*(的|中|里|之)")  # matched at a mention's end
 _DEFINING_AFTER = re.compile(r"\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
@@ -67,6 +69,27 @@ class _ConceptTally:
     definition: str | None = None
     definition_source: Location | None = None
     example: Evidence | None = None
+
+
+def _one_per_phrase(mentions: list[Mention], text: str) -> list[Mention]:
+    """Two mentions with nothing but a space between are one phrase that names one thing: a name and the sort
+    it is ('ALiBi 位置编码', 'Llama模型') name the name; otherwise the phrase names its last word, as English and
+    Chinese phrases do ('4-bit quantization', '并行 Adapter'). Two names ('BERT GPT') stay two mentions."""
+    kept: list[Mention] = []
+    for mention in mentions:
+        previous = kept[-1] if kept else None
+        if previous is None or text[previous.end:mention.start].strip():
+            kept.append(mention)
+            continue
+        first_is_name = _PROPER_NAME.fullmatch(text[previous.start:previous.end]) is not None
+        second_is_name = _PROPER_NAME.fullmatch(text[mention.start:mention.end]) is not None
+        if first_is_name and not second_is_name:
+            kept[-1] = previous._replace(end=mention.end)  # the sort word belongs to the name before it
+        elif not first_is_name:
+            kept[-1] = mention._replace(start=previous.start)  # the modifier belongs to the head after it
+        else:
+            kept.append(mention)
+    return kept
 
 
 class DocumentExtractor:
@@ -111,7 +134,7 @@ class DocumentExtractor:
             if classifier and classifier.end() <= next_start and text[end - 1:end].isascii():
                 end = classifier.end()  # "Tanh函数的改进版本": the name and its classifier are one mention
             found.append(Mention(concept_id, start, end))
-        return sorted(found, key=BY_START)
+        return _one_per_phrase(sorted(found, key=BY_START), text)
 
     def _register_term(self, concept_id: str, text: str) -> None:
         if concept_id not in self.concepts:

@@ -14,6 +14,7 @@ from ingest.sentence_patterns import (
     CLAUSE_BREAK,
     CLAUSE_END,
     CONTRASTIVE_AFTER,
+    COPULA,
     GENERIC_HEAD_BEFORE,
     IMPROVE_AFTER,
     LIKENESS,
@@ -99,7 +100,8 @@ class SentenceReader(SentenceShapes):
         if NEGATED.search(self.text[:cue.start]):
             return []
         users = self.right_group(cue.end, cue.spec.max_gap)
-        if users and re.match(r"\s*的", self._after_group(users, cue.end)):
+        first_after = next((m for m in self.mentions if m.start >= cue.end), None)
+        if users and first_after and re.match(r"\s*的", self.text[first_after.end:]):
             return []  # "用于 FFN 的并行 Adapter": the phrase describes what follows, it is no user
         used = self.left_group(cue.start, 6) or ([self.topic] if self.topic else [])
         return self._pairs(users, used, R.USES, cue.spec.confidence, cue)
@@ -147,8 +149,9 @@ class SentenceReader(SentenceShapes):
                 return []  # a section heading far above is too weak a subject for "使用 X" in running text
             if READER_SUBJECT.search(self.text[:cue.start]):
                 return []  # "假设你采用 precision": the reader, not a concept, does it
-            if relation is R.USES and not (self.head or self.topic) and all(self.kind_of(t) is None for t in right):
-                return []  # "使用 HuggingFace tokenizers": an unknown tool used by an unstated subject
+            if relation is R.USES and not (self.head or self.topic or PRONOUN_LEAD.match(self.text)) and all(
+                    self.kind_of(t) is None for t in right):
+                return []  # "使用 HuggingFace tokenizers": an unknown tool used by an unstated subject ('该方法…' states it)
             chained = self._clause_subject(cue.start)
             left, confidence = ([chained] if chained else self._subject_or_none()), confidence - 0.15
         if relation is R.USES and RELATIVE_OBJECT.match(self._after_group(right, cue.end)):
@@ -192,6 +195,16 @@ class SentenceReader(SentenceShapes):
                 return []  # "全 0 初始化又是…的一种": the sentence names its subject, just not a concept
             sources, confidence = self._subject_or_none(), confidence - 0.15
         return self._pairs(sources, targets, cue.spec.relation, confidence, cue)
+
+    def _combination(self, cue: Cue) -> list[Reading]:
+        """'MoA 是并行 Adapter 和 LoRA 的组合': what the subject before 是 combines, it uses."""
+        members = self.left_group(cue.start, 1)
+        if not members:
+            return []
+        first = self._first_start(members, cue.start)
+        copula = [m for m in COPULA.finditer(self.text, 0, first)]
+        sources = self._copula_subjects(copula[-1].start()) if copula else []
+        return self._pairs([s for s in sources if s not in members], members, R.USES, cue.spec.confidence, cue)
 
     def _compare(self, cue: Cue) -> list[Reading]:
         if cue.phrase == "对比" and CONTRASTIVE_AFTER.match(self.text[cue.end:]):
@@ -270,6 +283,10 @@ class SentenceReader(SentenceShapes):
 
     def _contains(self, cue: Cue) -> list[Reading]:
         parts = self.right_group(cue.end, 3)
+        if not parts and cue.phrase.endswith("组成部分") and re.match(r"\s*(?:是|有|包括)?\s*[,，:：]", self.text[cue.end:]):
+            # "Transformer的主要组成部分，注意力层和前馈层": the parts follow the break.
+            parts = self.right_group(self.text.index(next(c for c in self.text[cue.end:] if c in ",，:："),
+                                                     cue.end) + 1, 2)
         colon = self._colon_members(cue.end) if not parts or cue.phrase == "由" else []
         if colon and cue.phrase == "由":
             # "主要由两部分组成：编码器和解码器": the parts follow the colon.

@@ -26,6 +26,8 @@ from ingest.sentence_patterns import (
     POSSESSIVE,
 )
 
+# A name that may stand next to another with only a space between ('BERT GPT'): it opens with a capital or digit.
+_NAME_LIKE = re.compile(r"[A-Z0-9][\w.+#-]*(?:\s[A-Z0-9][\w.+#-]*)*")
 BY_START = attrgetter("start")  # sort key for mentions and cues: C-level, unlike a lambda
 
 
@@ -97,6 +99,15 @@ class SentenceSides:
             return True  # "DPO, IPO, and KTO": a serial comma before the last member
         return stripped == "" or stripped in COORDINATORS or all(ch in "和与及、,/或跟&→+()（） " for ch in stripped)
 
+    def _joined(self, first: Mention, second: Mention) -> bool:
+        """Two mentions coordinated by what stands between them. Nothing but a space joins only two names
+        ('BERT GPT'); '4-bit quantization' or '并行 Adapter' is one phrase, not two members."""
+        gap = self.text[first.end:second.start]
+        if not gap.strip():
+            return _NAME_LIKE.fullmatch(self.text[first.start:first.end]) is not None and _NAME_LIKE.fullmatch(
+                self.text[second.start:second.end]) is not None
+        return self._is_coordination(gap)
+
     def _pronoun_before(self, position: int) -> list[str]:
         """Concepts a pronoun just before `position` stands for (this sentence first, then the previous one)."""
         head = MODAL_END.sub("", self.text[:position].rstrip()).rstrip("和与及跟、").rstrip()
@@ -118,7 +129,7 @@ class SentenceSides:
     def _group_ending_at(self, earlier: list[Mention]) -> list[str]:
         group = [earlier[-1]]
         for mention in reversed(earlier[:-1]):
-            if not self._is_coordination(self.text[mention.end:group[-1].start]):
+            if not self._joined(mention, group[-1]):
                 break
             group.append(mention)
         return unique(m.concept for m in reversed(group))
@@ -139,9 +150,9 @@ class SentenceSides:
         group = [before[-1]]
         for mention in reversed(before[:-1]):
             between = self.text[mention.end:group[-1].start]
-            if self._is_coordination(between) and self._ends_clause(group[-1], mention):
+            if self._joined(mention, group[-1]) and self._ends_clause(group[-1], mention):
                 break
-            if not self._is_coordination(between):
+            if not self._joined(mention, group[-1]):
                 pronouns = self._pronoun_before(group[-1].start) if self._is_coordination(
                     between[-1:]) else []
                 return unique([*pronouns, *(m.concept for m in reversed(group))])
@@ -179,7 +190,7 @@ class SentenceSides:
             after = after[1:]  # "避免Sigmoid函数的“梯度消失”问题": the head of "A 的 B" is B (not in "PPO 的强化学习步骤")
         group = [after[0]]
         for mention in after[1:]:
-            if not self._is_coordination(self.text[group[-1].end:mention.start]) or self._starts_clause(mention):
+            if not self._joined(group[-1], mention) or self._starts_clause(mention):
                 break
             group.append(mention)
         return unique(m.concept for m in group)
@@ -247,8 +258,12 @@ class SentenceSides:
         return min(latest.values()) if latest else limit
 
     def _after_group(self, group: list[str], position: int) -> str:
-        ends = [m.end for m in self.mentions if m.concept in group and m.start >= position]
-        return self.text[max(ends):] if ends else ""
+        """The text after the group that starts at `position` (each concept's first mention there, not a later one)."""
+        first_end: dict[str, int] = {}
+        for mention in self.mentions:
+            if mention.concept in group and mention.start >= position:
+                first_end.setdefault(mention.concept, mention.end)
+        return self.text[max(first_end.values()):] if first_end else ""
 
     def _pairs(self, sources: list[str], targets: list[str], relation: R, confidence: float,
                cue: Cue) -> list[Reading]:
