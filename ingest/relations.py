@@ -13,6 +13,7 @@ from ingest.sentence_patterns import (
     BARE_SUBJECT,
     CLAUSE_BREAK,
     CLAUSE_END,
+    CONDITION_BEFORE,
     CONTRASTIVE_AFTER,
     COPULA,
     GENERIC_HEAD_BEFORE,
@@ -147,6 +148,8 @@ class SentenceReader(SentenceShapes):
                 return []  # a bare '用 X' needs the sentence's own subject, not a next step ('再用 DPO')
             if not (self.head or self.topic or self.subject_is_near):
                 return []  # a section heading far above is too weak a subject for "使用 X" in running text
+            if CONDITION_BEFORE.search(self.text[:cue.start]):
+                return []  # "在使用 X 训练时…", "When using X, …": a circumstance, nobody is said to use X
             if READER_SUBJECT.search(self.text[:cue.start]):
                 return []  # "假设你采用 precision": the reader, not a concept, does it
             if relation is R.USES and not (self.head or self.topic or PRONOUN_LEAD.match(self.text)) and all(
@@ -188,6 +191,8 @@ class SentenceReader(SentenceShapes):
             return []
         first = self._first_start(targets, cue.start)
         sources = self.left_group(first, 8)
+        if sources and "的" in self._gap_after(sources, first):
+            sources = []  # "一种融合多任务信息的Adapter的变体": the name before sits in a phrase describing the target
         confidence = cue.spec.confidence
         if not sources:
             before = self.text[:first]

@@ -85,3 +85,5 @@ MODAL_END = re.compile(r"(?:\s*\b(?:can|could|may|might|should|will|would|must|a
 # What a method cannot do, ending in 问题/缺点: 'X 无法在长序列上收敛的问题', 'X 训练不稳定的缺点'.
 SHORTCOMING_AFTER = re.compile(r"\s*(?:中|里)?\s*(?:无法|不能|难以|不易|容易|会|存在|带来|导致|需要|计算|训练|推理)"
                                r"[^，,。;；]{0,20}?的?(?:问题|缺点|不足|局限|局限性|瓶颈)")
+# A verb that opens a circumstance ('在使用 X 时', 'when using X'), not a statement about a subject.
+CONDITION_BEFORE = re.compile(r"(?:在|当|如果|若)\s*$|\b(?:when|while|if|before|after)\s+$", re.IGNORECASE)
