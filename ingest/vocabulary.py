@@ -329,6 +329,7 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
             marked += [match.group(1) for match in _CALLED.finditer(text)]
             marked += [match.group(1) for match in _KIND_NAMED.finditer(text) if _term_shaped(match.group(1))]
             marked += enumerated(text)
+            marked += listed(text)
             counts.update(cjk_compounds(text))
             counts.update(english_compounds(text))
             for name, inside_chinese in latin_terms(text):
@@ -353,6 +354,30 @@ def enumerated(text: str) -> list[str]:
         parts = [_CLASSIFIER_END.sub("", part.strip(" *_\"“”")) for part in _LIST_SEPARATOR.split(tail)]
         if len(parts) >= 2:
             members += [part for part in parts if part and len(part) <= 24 and _term_shaped(part)]
+    return members
+
+
+_LISTED_RUN = re.compile(r"[\u3400-\u9fff]{2,16}(?:、[\u3400-\u9fff]{2,16})+")
+
+
+def listed(text: str) -> list[str]:
+    """Members of a list joined by 、 ('线性量化、非线性量化'): each that ends in a head noun is a name, as its
+    neighbours are, even when the notes say it once. The first member loses the words of the clause before it.
+
+    >>> listed("可以划分为线性量化、非线性量化等方式")
+    ['线性量化', '非线性量化']
+    """
+    members: list[str] = []
+    for run in _LISTED_RUN.finditer(text):
+        parts = run.group(0).split("、")
+        words = name_words(parts[0])
+        cut = max((i for i, word in enumerate(words) if word in NOT_MODIFIERS or len(word) == 1 and
+                   word in _FUNCTION_CHARS), default=-1)
+        parts[0] = "".join(words[cut + 1:])
+        parts[-1:] = re.split(r"和|及|与|或", parts[-1].split("等")[0])
+        named = [part for part in parts if len(part) >= 2 and _term_shaped(part)]
+        if len(named) >= 2:
+            members += named
     return members
 
 
