@@ -108,6 +108,9 @@ def tag_relations(subject: str | None, tag_concepts: list[str], kind_of: KindOf)
             for tag in dict.fromkeys(tag_concepts) if tag != subject and kind_of(tag) in ("family", "field")]
 
 
+_ITEM_EXAMPLES = re.compile(r"[,，]\s*(?:如|例如|比如|譬如|such as|e\.g\.|like)\s*[:：]?\s*", re.IGNORECASE)
+
+
 def _item_head(text: str, mentions: list[Mention]) -> str | None:
     """The concept an item opens with ('**PTQ**: …', 'GQA (…)'), if the item is about it."""
     if not mentions:
@@ -241,6 +244,13 @@ def introduced_item(text: str, mentions: list[Mention], intro: tuple[str, R]) ->
     """An item of a list that a line announced: the concept that leads it is a kind or a part of that line's."""
     head = _item_head(text, mentions)
     whole, relation = intro
+    if head is None and relation is R.IS_A:
+        # "- 增加额外参数，如：A、B。" under "主要有如下几类：": an item that describes a sort of it by examples.
+        example = _ITEM_EXAMPLES.search(text)
+        listed = [m for m in mentions if example and m.start >= example.end()]
+        return [Reading(m.concept, whole, R.IS_A, 0.55, "list:introduced+examples") for m in listed
+                if m.concept != whole] if example and not any(
+            m.start < example.start() and m.concept != whole for m in mentions) else []
     if head is None or head == whole:
         return []
     return [Reading(head, whole, relation, 0.6, "list:introduced")]

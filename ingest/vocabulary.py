@@ -371,8 +371,8 @@ def listed(text: str) -> list[str]:
     for run in _LISTED_RUN.finditer(text):
         parts = run.group(0).split("、")
         words = name_words(parts[0])
-        cut = max((i for i, word in enumerate(words) if word in NOT_MODIFIERS or len(word) == 1 and
-                   word in _FUNCTION_CHARS), default=-1)
+        cut = max((i for i, word in enumerate(words) if word in NOT_MODIFIERS or (len(word) == 1 and
+                   word in _FUNCTION_CHARS)), default=-1)
         parts[0] = "".join(words[cut + 1:])
         parts[-1:] = re.split(r"和|及|与|或", parts[-1].split("等")[0])
         named = [part for part in parts if len(part) >= 2 and _term_shaped(part)]
