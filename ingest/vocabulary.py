@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.terms import GENERIC_WORDS, has_cjk, is_acronym
@@ -64,16 +65,22 @@ _PREFIX_CHARS = frozenset("非多单双自微子超预后前高低半全软硬�
 _MAX_CJK_NAME = 10
 
 
+# jieba's bundled dictionary cut to its common words (scripts/build_segmenter_words.py): it loads in ~0.25 s
+# instead of ~0.9 s and segments notes the same way.
+SEGMENTER_WORDS = Path(__file__).resolve().parent / "segmenter" / "words.txt"
+
+
 @lru_cache(maxsize=1)
 def _jieba():  # type: ignore[no-untyped-def]
-    """jieba loads its dictionary (~0.7 s) on first use, so only ingest pays for it."""
+    """The segmenter loads its dictionary on first use, so only ingest pays for it."""
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
+    tokenizer = jieba.Tokenizer(dictionary=str(SEGMENTER_WORDS))
+    tokenizer.initialize()
+    return tokenizer
 
 
 def segment(text: str) -> tuple[str, ...]:
@@ -120,7 +127,7 @@ def _modifier(word: str) -> bool:
     if len(word) == 1:
         return word in _PREFIX_CHARS or word in _NOUN_CHARS
     # Words jieba guessed with its HMM (not in its dictionary) are often two halves of neighbours: "化将".
-    return _jieba().get_FREQ(word) is not None and not _function_like(word)
+    return _jieba().FREQ.get(word) is not None and not _function_like(word)
 
 
 # Characters that are function words on their own: particles, pronouns, prepositions, measure words, verbs of
