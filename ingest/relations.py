@@ -11,11 +11,13 @@ from ingest.sentence_patterns import (
     ADVERBIAL_GAP,
     AGENT_AFTER,
     BARE_SUBJECT,
+    BY_CRITERION,
     CLAUSE_BREAK,
     CLAUSE_END,
     CONDITION_BEFORE,
     CONTRASTIVE_AFTER,
     COPULA,
+    DISCOURSE_LEAD,
     GENERIC_HEAD_BEFORE,
     IMPROVE_AFTER,
     LIKENESS,
@@ -69,6 +71,8 @@ class SentenceReader(SentenceShapes):
             readings += self._colon_list()
         if "之间" in text or "between" in text:
             readings += self._in_between()
+        if "不同" in text or "相比" in text or "类似" in text or "相似" in text or "一样" in text:
+            readings += self._set_against()
         if LIKENESS.search(text):
             readings += self._paired_subject_likeness()
         for cue in cues:
@@ -309,7 +313,7 @@ class SentenceReader(SentenceShapes):
             return []
         if VERB_DE.match(self._after_group(parts, cue.end)):
             return []  # "包括预填充时计算的 KV 张量": the name sits in a phrase describing what is included
-        whole = self.left_group(cue.start, 4)
+        whole = self.left_group(cue.start, 4) or self._divided_by_criterion(cue.start)
         if not whole:
             clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, cue.start)), default=0)
             before_break = self.text[:max(clause_start - 1, 0)].rstrip()
@@ -325,6 +329,17 @@ class SentenceReader(SentenceShapes):
             relation = R.IS_A
         return [Reading(p, w, relation, cue.spec.confidence, f"cue:{cue.phrase}")
                 for p in parts for w in whole if p != w]
+
+
+    def _divided_by_criterion(self, position: int) -> list[str]:
+        """'线性量化又可以按照对称性划分为…': the concept opening the clause is divided, by the criterion after it."""
+        clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, position)), default=0)
+        lead = len(self.text[clause_start:position]) - len(DISCOURSE_LEAD.sub(
+            "", self.text[clause_start:position].lstrip(" *_")))
+        opener = next((m for m in self.mentions if m.start == clause_start + lead), None)
+        if opener is None or not BY_CRITERION.fullmatch(self.text[opener.end:position]):
+            return []
+        return [opener.concept]
 
 
 def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: str | None,

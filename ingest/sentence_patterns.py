@@ -87,3 +87,8 @@ SHORTCOMING_AFTER = re.compile(r"\s*(?:中|里)?\s*(?:无法|不能|难以|不�
                                r"[^，,。;；]{0,20}?的?(?:问题|缺点|不足|局限|局限性|瓶颈)")
 # A verb that opens a circumstance ('在使用 X 时', 'when using X'), not a statement about a subject.
 CONDITION_BEFORE = re.compile(r"(?:在|当|如果|若)\s*$|\b(?:when|while|if|before|after)\s+$", re.IGNORECASE)
+# Between a concept and 分为: 'X 又可以按照对称性划分为…', 'X 根据粒度可分为…'.
+BY_CRITERION = re.compile(r"\s*(?:又|还|也|则)?\s*(?:可以|可|能)?\s*(?:按照|根据|按|依据|依照|从)[^，,。;；]{1,10}?\s*"
+                          r"(?:来|的不同|角度)?\s*(?:可以|可)?\s*")
+# '与 X 不同，Y …', 'Unlike X, Y …': the subject of the main clause is set against X.
+SET_AGAINST = re.compile(r"(?:与|和|跟|同)\s*(?:传统的?|标准的?|普通的?)?([^，,。;；]{1,40}?)\s*(?:不同|类似|相似|相比|一样)\s*[,，]")

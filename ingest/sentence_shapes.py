@@ -25,6 +25,7 @@ from ingest.sentence_patterns import (
     MEMBER_TAIL,
     PART_OF_CATEGORY,
     SENTENCE_LEAD,
+    SET_AGAINST,
 )
 from ingest.sentence_sides import Cue, Mention, Reading, SentenceSides
 
@@ -131,6 +132,19 @@ class SentenceShapes(SentenceSides):
         # The one weighed is named right before, else it is what the sentence (or its section) is about.
         subjects = [s for s in (self.left_group(match.start(), 2) or self._subject_or_none()) if s not in ends]
         return [Reading(s, e, R.COMPARED_WITH, 0.6, "cue:在…之间", e) for s in subjects[-1:] for e in ends]
+
+    def _set_against(self) -> list[Reading]:
+        """'与传统的 PTQ 不同，QAT 在训练中模拟量化': the subject of the main clause is compared with the one
+        it is set against, which is the reference."""
+        match = SET_AGAINST.search(self.text)
+        if not match:
+            return []
+        others = [m.concept for m in self.mentions if match.start(1) <= m.start and m.end <= match.end(1)]
+        after = [m for m in self.mentions if m.start >= match.end()]
+        if not others or not after or self.text[match.end():after[0].start].strip(" *_"):
+            return []
+        return [Reading(after[0].concept, o, R.COMPARED_WITH, 0.6, "cue:与…不同", o) for o in others[:1]
+                if o != after[0].concept]
 
     def _inspired(self) -> list[Reading]:
         """'受生物神经元的启发，感知机…': the subject of the main clause builds on the inspiration."""

@@ -52,6 +52,10 @@ def typed(text: str) -> set[tuple[str, str, str]]:
      {("magnitude-pruning", "IS_A", "pruning"), ("wanda", "IS_A", "pruning"), ("llm-pruner", "IS_A", "pruning")}),
     # '是一种Y的方法' names Y, a term the notes define nowhere else.
     ("## Bagging\n\nBagging是一种集成学习的方法，可以降低方差。\n", {("bagging", "IS_A", "集成学习")}),
+    # A concept divided by a criterion ('按照对称性') before 划分为 is the whole.
+    ("## 量化\n\n量化方法可以划分为线性量化、非线性量化等。其中线性量化又可以按照对称性划分为对称量化和非对称量化。"
+     "对称量化和非对称量化都很常见。\n", {("对称量化", "IS_A", "线性量化"), ("非对称量化", "IS_A", "线性量化")}),
+    ("## QAT\n\n与传统的训练后量化（PTQ）不同，QAT在训练过程中模拟量化的效果。\n", {("ptq", "COMPARED_WITH", "qat")}),
 ])
 def test_rule_reads(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert expected <= typed(text)
