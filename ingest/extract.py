@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from operator import attrgetter
 
 from spacy.language import Language
@@ -41,6 +42,13 @@ from ingest.tokenizer import FOLDED_TEXT, fold_width
 _CLASSIFIER_AFTER = re.compile(r"\s?(?:函数|算法)")
 # A proper name: Latin script opening with a capital ('ALiBi', 'QLoRA', 'Llama 2'); '4-bit' or 'quantization' is none.
 _PROPER_NAME = re.compile(r"[A-Z][\w.+#-]*(?:\s[\w.+#-]+)*(?:函数|算法)?")
+# Category words that, right after a name, say what sort of thing it is ('ALiBi 位置编码'); '奖励模型' or
+# '损失函数' after a name name a part of it instead ('PPO 的奖励模型', 'DPO 损失函数').
+_CATEGORY_WORD = re.compile(r"(?:激活函数|位置编码|归一化|优化器|注意力|注意力机制|架构|算法|量化|分词器|"
+                            r"activation function|positional encoding|normalization|optimizer|architecture|"
+                            r"algorithm|quantization|tokenizer)", re.IGNORECASE)
+_CATEGORY_END = re.compile("(?:" + _CATEGORY_WORD.pattern + r")$", re.IGNORECASE)
+_NAMED_SORT = re.compile(r"[A-Z][\w.+#-]*(?:\s[\w.+#-]+)*\s?(" + _CATEGORY_WORD.pattern + ")", re.IGNORECASE)
 _MODIFIER_AFTER = re.compile(r"\s*(的|中|里|之)")  # matched at a mention's end
 _DEFINING_AFTER = re.compile(r"\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
@@ -134,7 +142,30 @@ class DocumentExtractor:
             if classifier and classifier.end() <= next_start and text[end - 1:end].isascii():
                 end = classifier.end()  # "Tanh函数的改进版本": the name and its classifier are one mention
             found.append(Mention(concept_id, start, end))
-        return _one_per_phrase(sorted(found, key=BY_START), text)
+        kept = _one_per_phrase(sorted(found, key=BY_START), text)
+        self._read_appositions(found, block)
+        return kept
+
+    def _read_appositions(self, found: list[Mention], block: Block) -> None:
+        """'RoPE 位置编码', 'GELU激活函数': a name followed by the category it belongs to says what it is,
+        whether the two are matched apart or as one name."""
+        text = block.text
+        pairs: list[tuple[Mention, str]] = []
+        for name, sort in pairwise(found):
+            if (not text[name.end:sort.start].strip() and _PROPER_NAME.fullmatch(text[name.start:name.end])
+                    and _CATEGORY_WORD.fullmatch(text[sort.start:sort.end])):
+                pairs.append((name, sort.concept))
+        for mention in found:
+            named = _NAMED_SORT.fullmatch(text[mention.start:mention.end])
+            entry = self.index.find(named.group(1)) if named else None
+            tally = self.concepts.get(mention.concept)
+            if entry is not None and tally is not None and not _CATEGORY_END.search(tally.name):
+                pairs.append((mention, entry.id))  # not 'Neural Activation Function': a name alone says nothing
+        for name, category in pairs:
+            if name.concept != category:
+                sentence = next((m for m in _SENTENCE.finditer(text) if m.start() <= name.start < m.end()), None)
+                self._add(Reading(name.concept, category, RelationType.IS_A, 0.55, "apposition"), block,
+                          name.start, sentence.group(0) if sentence else text)
 
     def _register_term(self, concept_id: str, text: str) -> None:
         if concept_id not in self.concepts:
