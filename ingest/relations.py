@@ -31,6 +31,7 @@ from ingest.sentence_patterns import (
     PROBLEM_AFTER,
     PROBLEM_END,
     PRONOUN_LEAD,
+    PRONOUN_WORD,
     PROPERTY_AFTER,
     QUESTION_LEAD,
     READER_SUBJECT,
@@ -228,6 +229,9 @@ class SentenceReader(SentenceShapes):
             # "ViT 和 CNN 在图像特征提取上的优劣对比？": a clause-final cue compares the pair the clause opened with.
             left = [c for c in self.left_group(cue.start, 16) if c]
             left = left if len(left) >= 2 else []
+        if right and not left and cue.phrase in TOPIC_COMPARISONS:
+            # "which makes it more efficient than RL": 'it' in the clause is the other side.
+            left = [c for c in self._pronoun_in_clause(cue.start) if c not in right]
         if right and not left and self.topic and self.topic not in right and cue.phrase in TOPIC_COMPARISONS:
             left = [self.topic]  # "RMSNorm…训练速度比LayerNorm更快"
         if left and right:
@@ -243,6 +247,17 @@ class SentenceReader(SentenceShapes):
             pairs = list(combinations(group, 2))
         return [Reading(a, b, R.COMPARED_WITH, cue.spec.confidence, f"cue:{cue.phrase}", self._reference(a, b))
                 for a, b in pairs if a != b]
+
+    def _pronoun_in_clause(self, position: int) -> list[str]:
+        """What a pronoun in the clause before `position` stands for: the sentence's earlier concepts, else the
+        previous sentence's."""
+        clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, position)), default=0)
+        pronoun = PRONOUN_WORD.search(self.text[clause_start:position])
+        if not pronoun:
+            return []
+        if PRONOUN_WORD.match(self.text.lstrip(" *_-")) or not self.topic:
+            return list(self.previous[:1])  # "It doesn't need X, which makes it …": both are the one before
+        return [self.topic]  # "LoRA freezes W, which makes it cheaper than …": the sentence's subject
 
     def _reference(self, a: str, b: str) -> str | None:
         """In "A 和 B 的区别" / "和传统 B 相比, A" the side right after the conjunction is what A is measured

@@ -92,3 +92,4 @@ BY_CRITERION = re.compile(r"\s*(?:又|还|也|则)?\s*(?:可以|可|能)?\s*(?:�
                           r"(?:来|的不同|角度)?\s*(?:可以|可)?\s*")
 # '与 X 不同，Y …', 'Unlike X, Y …': the subject of the main clause is set against X.
 SET_AGAINST = re.compile(r"(?:与|和|跟|同)\s*(?:传统的?|标准的?|普通的?)?([^，,。;；]{1,40}?)\s*(?:不同|类似|相似|相比|一样)\s*[,，]")
+PRONOUN_WORD = re.compile(r"\b(?:it|they)\b|它们|它", re.IGNORECASE)

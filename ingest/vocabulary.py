@@ -340,6 +340,8 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
             counts.update(cjk_compounds(text))
             counts.update(english_compounds(text))
             for name, inside_chinese in latin_terms(text):
+                if _crosses_bold(name, text, block.bold):
+                    continue  # "**Direct Preference Optimization** Directly optimizes": the bold run ends the name
                 if any(is_name_word(word) for word in name.split()) or (inside_chinese and len(name.split()) > 1):
                     marked.append(name)
     # A line label ('参数量:', '折中方案:') is mostly an aspect of the topic above; it names a term when the notes
@@ -347,6 +349,20 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
     as_label = Counter(label for label, _ in labels)
     marked += [label for label, prose in labels if _term_shaped(label) or prose.count(label) > as_label[label]]
     return termhood(counts, marked)
+
+
+def _crosses_bold(name: str, text: str, bold: list[str]) -> bool:
+    """Whether the name runs over the edge of a bold run: part of it is bold and part is not."""
+    start = text.find(name)
+    if start < 0 or not bold:
+        return False
+    end = start + len(name)
+    for run in bold:
+        at = text.find(run)
+        overlaps = at >= 0 and at < end and start < at + len(run)
+        if overlaps and not (at <= start and end <= at + len(run)):
+            return True
+    return False
 
 
 def enumerated(text: str) -> list[str]:
