@@ -35,10 +35,11 @@ def _cues(relation: R, pattern: str, confidence: float, phrases: str = "", max_g
 
 
 CUES: dict[str, CueSpec] = {
-    **_cues(R.USES, "infix", 0.7, max_gap=8, phrases="采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|引入|引入了|依靠|基于|基于的是|"
-            "应用了|加入了|加入|添加了|添加|leverage|leverages|leveraging|involve|involves|relies on|support|supports|"
-            "provides|offers|implements|"
-            "uses|use|used|using|adopts|adopted|employs|leverages|relies on|built with"),
+    # Verbs of use say who uses what; verbs that add or offer something say it more loosely (a weaker reading).
+    **_cues(R.USES, "infix", 0.65, max_gap=8, phrases="采用|采用了|使用|使用了|使用的是|用了|用的是|利用|借助|依靠|基于|基于的是|"
+            "应用了|leverage|leverages|leveraging|relies on|uses|use|used|using|adopts|adopted|employs|built with"),
+    **_cues(R.USES, "infix", 0.55, max_gap=8, phrases="引入|引入了|加入了|加入|添加了|添加|involve|involves|support|supports|"
+            "provides|offers|implements"),
     **_cues(R.USES, "infix", 0.6, "用", max_gap=1),
     **_cues(R.USES, "infix", 0.6, "通过|借助于|by using|through", max_gap=1),
     **_cues(R.USES, "within", 0.5, "中的|里的", max_gap=1),
@@ -49,7 +50,7 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.USES, "infix", 0.65, "combines|combination of|组合了|结合了"),
     **_cues(R.EXTENDS, "infix", 0.75, "改进|改进了|扩展|扩展了|拓展|拓展了|改良|优化了|增强了|"
             "extends|extended|improves|improves on|improved|builds on|built on|enhances|generalizes"),
-    **_cues(R.EXTENDS, "postfix", 0.75, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广|的增强|"
+    **_cues(R.EXTENDS, "postfix", 0.8, "的基础上|的改进|的改进版|的改进版本|的扩展|的拓展|的升级版|的增强版|的推广|的增强|"
             "的一种改进|的一种扩展"),
     **_cues(R.REPLACES, "infix", 0.75, "替代|代替|取代|替换|替换了|取代了|replaces|replaced|instead of|supersedes"),
     # "某方法不需要价值网络", "X doesn't need a critic": a method that does without X takes X's place.
@@ -58,7 +59,7 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.REPLACES, "swap", 0.65, "换为|换成|替换为|替换成|改为|改成|replaced with|swapped for", max_gap=4),
     **_cues(R.REPLACES, "postfix", 0.65, "的替代|的替代方案|的替代品"),
     **_cues(R.REPLACES, "alternative", 0.6, "替代方案|替代算法|替代方法|alternatives|alternative to"),
-    **_cues(R.SOLVES, "infix", 0.7, "解决|解决了|防止|缓解|缓解了|避免|克服|抑制|减轻|应对|"
+    **_cues(R.SOLVES, "infix", 0.75, "解决|解决了|防止|缓解|缓解了|避免|克服|抑制|减轻|应对|"
             "solves|solve|prevents|prevent|mitigates|alleviates|addresses|avoids|tackles|fixes"),
     # "减少/降低 X" says X is a problem only when the notes call it one: "降低过拟合的问题".
     **_cues(R.SOLVES, "infix", 0.6, "减少|降低|减少了|降低了|reduces|reduce", max_gap=4),
@@ -74,12 +75,12 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.PART_OF, "contains", 0.6, "包括|包含|包括了|包含了|由|consists of|contains|comprises|includes|"
             "的组成部分有|的主要组成部分"),
     **_cues(R.IS_A, "contains", 0.65, "分为|分成|可分为|主要分为|划分为|可划分为|可以划分为|可以分为"),
-    **_cues(R.COMPARED_WITH, "compare", 0.75, "vs|v.s.|versus|对比|比较|相比|相比于|相较于|相较|相对于|差于|区别|差异|异同|"
+    **_cues(R.COMPARED_WITH, "compare", 0.8, "vs|v.s.|versus|对比|比较|相比|相比于|相较于|相较|相对于|差于|区别|差异|异同|"
             "不同之处|优于|好于|劣于|权衡|和|compared with|compared to|than|differs from|difference between|"
             "outperforms|better than|unlike|不同于|comparison of|comparing"),
     **_cues(R.COMPARED_WITH, "compare", 0.55, "比", max_gap=2),
     **_cues(R.COMPARED_WITH, "between", 0.6, "介于"),
-    **_cues(R.IS_A, "enumerate", 0.65, "如|比如|例如|譬如|诸如|such as|e.g.|including|like|代表算法为|代表算法|代表模型|"
+    **_cues(R.IS_A, "enumerate", 0.6, "如|比如|例如|譬如|诸如|such as|e.g.|including|like|代表算法为|代表算法|代表模型|"
             "典型代表|其代表|代表方法|particularly|especially|in particular|尤其是|特别是", max_gap=2),
 }
 
