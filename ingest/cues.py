@@ -46,7 +46,7 @@ CUES: dict[str, CueSpec] = {
     **_cues(R.USES, "used_for", 0.6, "用于|被用于|适用于|used for|used in|is used by|implemented in|"
             "are implemented in|available in", max_gap=1),
     # "X 是 A 和 B 的组合": what a combination is made of, it uses.
-    **_cues(R.USES, "combination", 0.65, "的组合|的结合"),
+    **_cues(R.USES, "combination", 0.65, "的组合|的结合|结合起来|结合在一起|组合起来"),
     **_cues(R.USES, "infix", 0.65, "combines|combination of|组合了|结合了"),
     **_cues(R.EXTENDS, "infix", 0.75, "改进|改进了|扩展|扩展了|拓展|拓展了|改良|优化了|增强了|"
             "extends|extended|improves|improves on|improved|builds on|built on|enhances|generalizes"),
@@ -113,7 +113,7 @@ COMPOSITE_KINDS = frozenset({"model", "architecture", "algorithm", "method", "te
 COMPONENT_KINDS = frozenset({"mechanism", "technique", "loss", "activation", "concept", "optimizer", "algorithm"})
 
 # Words that refer back to the topic of the surrounding section or the previous clause.
-PRONOUNS = ("它们", "他们", "它", "其", "该方法", "该算法", "该模型", "这种方法", "这两种方法", "这两者", "两者", "这三者",
+PRONOUNS = ("它们", "他们", "它", "其", "该方法", "该算法", "该模型", "这种方法", "这两种方法", "这两个概念", "这两者", "两者", "这三者",
             "both methods", "both techniques", "both approaches", "both", "it", "they")
 # Of those, the ones that stand for exactly the last two concepts named before.
-PAIR_PRONOUNS = frozenset({"这两种方法", "这两者", "两者", "both methods", "both techniques", "both approaches", "both"})
+PAIR_PRONOUNS = frozenset({"这两种方法", "这两个概念", "这两者", "两者", "both methods", "both techniques", "both approaches", "both"})

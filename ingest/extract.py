@@ -35,6 +35,7 @@ from ingest.structure import (
     table_cell_relations,
     table_comparisons,
     tag_relations,
+    without_mentions,
 )
 from ingest.tokenizer import FOLDED_TEXT, fold_width
 
@@ -341,9 +342,21 @@ class DocumentExtractor:
             self._add(reading, asked, 0, f"{asked.text.strip()} {block.text.strip()}")
 
     def _read_tables(self, rows: dict[int, list[tuple[Block, list[list[str]]]]],
-                     headers: dict[int, Block]) -> None:
+                     headers: dict[int, Block], header_mentions: dict[int, list[list[str]]]) -> None:
         for table, table_rows in rows.items():
             header = headers[table].cells if table in headers else []
+            # "方面 | Transformer | T5": the header names the things compared, the first column their aspects.
+            header_cells = header_mentions.get(table, [])[1:]
+            compared_columns = [cell[0] for cell in header_cells if len(cell) == 1]
+            if len(compared_columns) >= 2 and len(compared_columns) == len(header_cells):
+                for reading in table_comparisons(compared_columns, [*header, ""]):
+                    self._add(reading, headers[table], 0, " | ".join(header))
+                for block, cell_mentions in table_rows:
+                    # "| 位置编码 | 绝对位置编码 | 相对位置编码 |": what each compared column has there differs.
+                    values = [cell[0] for cell in cell_mentions[1:] if len(cell) == 1]
+                    for reading in table_comparisons(values, [*header, ""]):
+                        self._add(reading._replace(rule="table:row-compare"), block, 0, block.text)
+                continue
             subjects: list[str] = []
             for block, cell_mentions in table_rows:
                 for reading in table_cell_relations(header, block.cells, cell_mentions, self.kind_of):
@@ -371,6 +384,7 @@ class DocumentExtractor:
         release_spans(doc)
         table_rows: dict[int, list[tuple[Block, list[list[str]]]]] = defaultdict(list)
         headers: dict[int, Block] = {}
+        header_mentions: dict[int, list[list[str]]] = {}
         previous: int | None = None
         for position, index in enumerate(indexes):
             block, offset = blocks[index], offsets[position]
@@ -388,6 +402,7 @@ class DocumentExtractor:
             subject, near = self._subject_and_reach(index, block)
             if block.kind == "table_header":
                 headers[block.table or 0] = block
+                header_mentions[block.table or 0] = _cell_mentions(block, mentions)
                 continue
             if block.kind == "table_row":
                 table_rows[block.table or 0].append((block, _cell_mentions(block, mentions)))
@@ -401,7 +416,7 @@ class DocumentExtractor:
             previous = index
             if index in self.parsed.question_blocks:
                 self._read_question(index, block, mentions)
-        self._read_tables(table_rows, headers)
+        self._read_tables(table_rows, headers, header_mentions)
         return self._graph()
 
     def _read_question(self, index: int, block: Block, mentions: list[Mention]) -> None:
@@ -476,10 +491,7 @@ def _by_block(offsets: list[int], spans: list[Span]) -> list[list[Span]]:
 
 
 def _strip_mentions(text: str, mentions: list[Mention]) -> str:
-    kept = text
-    for mention in sorted(mentions, key=lambda m: -m.start):
-        kept = kept[:mention.start] + kept[mention.end:]
-    return _NAME_FILLER.sub("", kept)
+    return _NAME_FILLER.sub("", without_mentions(text, mentions))
 
 
 def _cell_mentions(block: Block, mentions: list[Mention]) -> list[list[str]]:

@@ -16,7 +16,7 @@ from ingest.sentence_patterns import (
     CLAUSE_END,
     CONDITION_BEFORE,
     CONTRASTIVE_AFTER,
-    COPULA,
+    DEFINING_VERB,
     DISCOURSE_LEAD,
     GENERIC_HEAD_BEFORE,
     IMPROVE_AFTER,
@@ -137,7 +137,7 @@ class SentenceReader(SentenceShapes):
         right = self.right_group(cue.end, spec.max_gap)
         left = self.left_group(cue.start, spec.max_gap)
         if left and (PREPOSITION_BEFORE.search(self.text[:self._first_start(left, cue.start)])
-                     or ADVERBIAL_GAP.search(self._gap_after(left, cue.start))):
+                     or ADVERBIAL_GAP.search(self._gap_after(left, cue.start))) and not self._named_container(left, cue):
             left = []  # "对激活值使用…", "在推理阶段引入…": a place or time, not the user
         relation, confidence = spec.relation, spec.confidence
         if relation is R.USES and left and not right and PASSIVE_BEFORE.search(
@@ -190,6 +190,14 @@ class SentenceReader(SentenceShapes):
             return []
         return self._pairs(left, right, relation, confidence, cue)
 
+    def _named_container(self, left: list[str], cue: Cue) -> bool:
+        """'为什么 Transformer 中使用 LayerNorm': a named model right before 中 is where, and so who, uses it."""
+        if len(left) != 1 or not re.fullmatch(r"\s*[中里]\s*", self._gap_after(left, cue.start)):
+            return False
+        mention = max((m for m in self.mentions if m.concept == left[0] and m.end <= cue.start), key=BY_START)
+        return re.fullmatch(r"[A-Z][\w.+#-]*", self.text[mention.start:mention.end]) is not None and not (
+            PREPOSITION_BEFORE.search(self.text[:mention.start]))
+
     def _postfix(self, cue: Cue) -> list[Reading]:
         targets = self.left_group(cue.start, 1)
         if not targets:
@@ -209,10 +217,13 @@ class SentenceReader(SentenceShapes):
     def _combination(self, cue: Cue) -> list[Reading]:
         """'MoA 是并行 Adapter 和 LoRA 的组合': what the subject before 是 combines, it uses."""
         members = self.left_group(cue.start, 1)
+        taken = re.search(r"(?:将|把)\s*", self.text[:cue.start])
+        if not members and taken:
+            members = self.right_group(taken.end(), 1)  # "将 A、B 等多种技术结合起来"
         if not members:
             return []
         first = self._first_start(members, cue.start)
-        copula = [m for m in COPULA.finditer(self.text, 0, first)]
+        copula = list(DEFINING_VERB.finditer(self.text, 0, first))
         sources = self._copula_subjects(copula[-1].start()) if copula else []
         return self._pairs([s for s in sources if s not in members], members, R.USES, cue.spec.confidence, cue)
 
@@ -367,8 +378,8 @@ def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: 
     ...     "BERT 用 WordPiece", ms, [Cue("用", CUES["用"], 5, 6)], None, [], lambda c: None)]
     [('bert', 'USES', 'wordpiece')]
     """
-    if not cues and not any(mark in text for mark in ("从", "(", "（", "是", "之间", "between")):
-        return []  # no rule reads a sentence without a cue, a bracket, 从, 是 or 'between'
+    if not cues and not any(mark in text for mark in ("从", "(", "（", "是", "之间", "between", ":", "：")):
+        return []  # no rule reads a sentence without a cue, a bracket, a colon, 从, 是 or 'between'
     return SentenceReader(text, mentions, subject, previous, kind_of, subject_is_near).read(cues)
 
 

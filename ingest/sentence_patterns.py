@@ -41,9 +41,9 @@ DISCOURSE_LEAD = re.compile(r"^(?:其中|而|此外|另外|同时|首先|其次|
 PREPOSITION_BEFORE = re.compile(r"(?:对|对于|在|给|为|把|将|从|向|与|和|跟|用于|针对)\s*(?:每一个|每个|所有|这些|各个|一些|整个)?\s*$|"
                                 r"\b(?:across|on|in|for|with|to|of|from|into|over|by|at)\s+(?:the\s+|a\s+|an\s+|"
                                 r"multiple\s+|many\s+|several\s+|all\s+)?$", re.IGNORECASE)
-ADVERBIAL_GAP = re.compile(r"(?:时|中|后|里|之后|之前|期间)")
+ADVERBIAL_GAP = re.compile(r"(?:时|中|后|里|内|之间|之后|之前|期间)")
 NOT_SUBJECT_AFTER = re.compile(r"\s*(?:的|和|与|及|、|,|，|或|中|里|之)")
-NOUN_PHRASE_END = re.compile(r"[\"“”'‘’「」\s]*(?:问题|现象)?\s*(?:[,，。;；:：!?！？、和与及或]|$)")
+NOUN_PHRASE_END = re.compile(r"[\"“”'‘’「」\s]*(?:问题|现象|部分|模块|层)?\s*(?:[,，。;；:：!?！？、和与及或]|$)")
 POSSESSIVE = re.compile(r"\s*的\s*[\"“”'‘’「」]*\s*")
 WEAK_SOLVES = frozenset({"减少", "降低", "减少了", "降低了", "reduces", "reduce"})
 PROBLEM_AFTER = re.compile(r"[\"“”'‘’\s]*(?:的)?\s*(?:问题|现象|风险|problem|issue)")
@@ -56,7 +56,11 @@ LIKENESS = re.compile(r"不同|相同|一致|类似|相似|不一样|一样|差�
 VERB_COORDINATION = re.compile(r"\s*(?:和|与|或|并)\s*[\u4e00-\u9fff]{1,2}(?!的)")
 PARENTHETICAL = re.compile(r"\s*[(（][^()（）]{0,40}[)）]\s*")
 COLON_LIST_HEAD = re.compile(r"\s*(?:techniques|methods|strategies|types|kinds|approaches|algorithms|models|"
-                             r"方法|技术|策略|类型|算法|模型)\s*[:：]\s*$", re.IGNORECASE)
+                             r"方法|技术|策略|类型|算法|模型|实现|形式|方式)?\s*[:：]\s*$", re.IGNORECASE)
+# Before a category that a colon list follows: '两种类型的模型并行：', '典型的张量并行实现：', 'three kinds of X:'.
+COUNTED_KIND_BEFORE = re.compile(r"(?:[几两三四五多]|\d+)\s*(?:种|类)(?:类型|形式)?的?\s*$|典型的?\s*$|"
+                                 r"(?:two|three|four|several|main|different)\s+(?:kinds|types|forms)\s+of\s+$",
+                                 re.IGNORECASE)
 LABEL_LINE = re.compile(r"^[\s*_\-·●•0-9.、]*[^:：,，。;；]{1,30}?[:：]")
 LEAD_FILLER = " *_-·●•0123456789.、)）"
 VERB_DE = re.compile(r"\s*[\u4e00-\u9fff]{1,4}的\s*")
@@ -71,7 +75,8 @@ PASSIVE_NEAR = re.compile(r"被[^，,。;；]{0,4}$")
 COPULA = re.compile(r"(?<![但还或于只总要可凡否不])(?:也|都|就|则|即|本质上)?是(?![否不])")
 CATEGORY_MARK = re.compile(r"一种|一类|一个|一项|一款|一系列|之一|^\s*(?:a|an)\s")
 # After the category may come a word that only says what sort of thing it is ('高效微调技术', 'LoRA methods').
-CATEGORY_TAIL = re.compile(r"[\s*_]*(?:的?(?:技术|方法|算法|模型|框架|机制|策略|方案|工具|techniques?|methods?|algorithms?))?"
+CATEGORY_TAIL = re.compile(r"[\s*_]*(?:的?(?:技术|方法|算法|模型|框架|机制|策略|方案|工具|结构|架构|形式|方式|模式|类型|"
+                           r"techniques?|methods?|algorithms?))?"
                            r"\s*(?:之一)?[\s*_.。]*")
 BARE_SUBJECT = re.compile(r"[\s*_#\-·●•0-9.、]*(?:它|其|这|该方法|该算法|该模型|这种方法|这)?[\s*_]*")
 # Words before a copula's object that describe it ('自适应的', '带参数的', '简化版'), not a verb phrase ('指将…').
@@ -93,3 +98,7 @@ BY_CRITERION = re.compile(r"\s*(?:又|还|也|则)?\s*(?:可以|可|能)?\s*(?:�
 # '与 X 不同，Y …', 'Unlike X, Y …': the subject of the main clause is set against X.
 SET_AGAINST = re.compile(r"(?:与|和|跟|同)\s*(?:传统的?|标准的?|普通的?)?([^，,。;；]{1,40}?)\s*(?:不同|类似|相似|相比|一样)\s*[,，]")
 PRONOUN_WORD = re.compile(r"\b(?:it|they)\b|它们|它", re.IGNORECASE)
+# After a name that only describes the noun that follows: '归一化后的数据', 'X 的输出'.
+MODIFIES_AFTER = re.compile(r"\s*(?:后|前|时|中)?的")
+# The verb between a term and what it is: 'X 是…', 'X 指将…', 'X 是指…'.
+DEFINING_VERB = re.compile(r"(?<![但还或于只总要可凡否不])(?:也|都|就|则|即)?(?:是指|是|指)(?![否不])")

@@ -14,6 +14,7 @@ from ingest.sentence_patterns import (
     CLAUSE_BREAK,
     COLON_LIST_HEAD,
     COPULA,
+    COUNTED_KIND_BEFORE,
     DESCRIBING,
     FROM_TO_IMPROVED,
     IN_BETWEEN,
@@ -23,6 +24,7 @@ from ingest.sentence_patterns import (
     MEMBER_LIST,
     MEMBER_SEPARATORS,
     MEMBER_TAIL,
+    MODIFIES_AFTER,
     PART_OF_CATEGORY,
     SENTENCE_LEAD,
     SET_AGAINST,
@@ -80,7 +82,7 @@ class SentenceShapes(SentenceSides):
         """'一种常见的解码策略是 Beam Search': the kind comes first, introduced by 一种, and the name after 是."""
         clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, position)), default=0)
         before = self.text[clause_start:position]
-        if not re.match(r"\s*(?:其中)?\s*(?:一种|一类|一个)", before) or len(objects) != 1:
+        if not re.match(r"\s*(?:其中)?\s*(?:另)?(?:一种|一类|一个)", before) or len(objects) != 1:
             return []
         kinds = [m for m in self.mentions if clause_start <= m.start and m.end <= position]
         if not kinds or not CATEGORY_TAIL.fullmatch(self.text[kinds[-1].end:position]):
@@ -102,14 +104,18 @@ class SentenceShapes(SentenceSides):
         return [Reading(first.concept, second.concept, R.COMPARED_WITH, 0.6, "cue:A和B…不同")]
 
     def _colon_list(self) -> list[Reading]:
-        """'Combine different parallelization strategies: data parallel (…), pipeline parallel (…), and tensor
-        parallel': a category right before a colon, and two or more coordinated names after it, are its kinds."""
+        """'Pick one of three decoding strategies: greedy search (…), beam search and sampling', '两种类型的剪枝：
+        A和B': a category right before a colon, and two or more coordinated names after it, are its kinds."""
         readings = []
         for colon in re.finditer(r"[:：]", self.text):
             heads = [m for m in self.mentions if m.end <= colon.start()]
             if not heads or not COLON_LIST_HEAD.fullmatch(self.text[heads[-1].end:colon.end()]):
                 continue
-            if heads[-1].start == 0 or SENTENCE_LEAD.match(self.text[:heads[-1].start]):
+            if not self.text[heads[-1].end:colon.start()].strip() and not COUNTED_KIND_BEFORE.search(
+                    self.text[:heads[-1].start]):
+                continue  # a bare 'X：' is a label; '两种类型的X：', '典型的X实现：' announce its kinds
+            if (heads[-1].start == 0 or SENTENCE_LEAD.match(self.text[:heads[-1].start])) and not COUNTED_KIND_BEFORE.search(
+                    self.text[:heads[-1].start]):
                 continue  # a line label ('**LoRA 方法**: …') names the line's topic, not a category
             if "→" in self.text[colon.end():] or "->" in self.text[colon.end():]:
                 continue  # a sequence of stages, not a list of kinds
@@ -141,8 +147,9 @@ class SentenceShapes(SentenceSides):
             return []
         others = [m.concept for m in self.mentions if match.start(1) <= m.start and m.end <= match.end(1)]
         after = [m for m in self.mentions if m.start >= match.end()]
-        if not others or not after or self.text[match.end():after[0].start].strip(" *_"):
-            return []
+        if not others or not after or self.text[match.end():after[0].start].strip(" *_") or MODIFIES_AFTER.match(
+                self.text, after[0].end):
+            return []  # "与 X 类似，归一化后的数据…": the name only describes the subject
         return [Reading(after[0].concept, o, R.COMPARED_WITH, 0.6, "cue:与…不同", o) for o in others[:1]
                 if o != after[0].concept]
 

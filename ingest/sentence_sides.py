@@ -31,6 +31,12 @@ _NAME_LIKE = re.compile(r"[A-Z0-9][\w.+#-]*(?:\s[A-Z0-9][\w.+#-]*)*")
 BY_START = attrgetter("start")  # sort key for mentions and cues: C-level, unlike a lambda
 
 
+def _inside_brackets(text: str, start: int, position: int) -> bool:
+    """Whether `position` lies inside a bracket opened after `start`."""
+    between = text[start:position]
+    return between.count("(") + between.count("（") > between.count(")") + between.count("）")
+
+
 class Mention(NamedTuple):
     """A concept mention inside a sentence (offsets relative to the sentence)."""
 
@@ -190,6 +196,8 @@ class SentenceSides:
             after = after[1:]  # "避免Sigmoid函数的“梯度消失”问题": the head of "A 的 B" is B (not in "PPO 的强化学习步骤")
         group = [after[0]]
         for mention in after[1:]:
+            if _inside_brackets(self.text, group[-1].end, mention.start) and self.text[mention.start].isdigit():
+                continue  # "Megatron-LM（1D）、Colossal-AI": a size or version in brackets describes a member
             if not self._joined(group[-1], mention) or self._starts_clause(mention):
                 break
             group.append(mention)

@@ -23,6 +23,18 @@ _LABEL_FILLER = re.compile(r"[\s*_:：#\-·●•的]")
 _LABEL_END = re.compile(r"^[*_\s]*([:：]|$)")
 
 
+_VALUE_FILLER = re.compile(r"[\s、,，/和与及或等()（）*_.。;；]+")
+
+
+def without_mentions(text: str, mentions: list[Mention]) -> str:
+    """The text without the mentioned names (offsets relative to `text`)."""
+    kept, position = [], 0
+    for mention in sorted(mentions, key=lambda m: m.start):
+        kept.append(text[position:max(position, mention.start)])
+        position = max(position, mention.end)
+    return "".join(kept) + text[position:]
+
+
 def attribute_relations(text: str, mentions: list[Mention], subject: str | None, kind_of: KindOf) -> list[Reading]:
     """'代表模型: BERT、RoBERTa' under the subject Encoder-Only -> BERT IS_A Encoder-Only.
 
@@ -39,6 +51,9 @@ def attribute_relations(text: str, mentions: list[Mention], subject: str | None,
     if spec is None:
         return []
     relation, direction = spec
+    if len(_VALUE_FILLER.sub("", without_mentions(text[match.end():], [
+            Mention(m.concept, m.start - match.end(), m.end - match.end()) for m in mentions if m.start >= match.end()]))) > 8:
+        return []  # "归一化：在训练过程中，BatchNorm 对…": the label heads prose, not a list of values
     values = [m.concept for m in mentions if m.start >= match.end() and m.concept != subject]
     rule = f"attribute:{match.group(1).strip()}"
     readings = []

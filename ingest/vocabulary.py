@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.terms import GENERIC_WORDS, has_cjk, is_acronym
+from ingest.terms import GENERIC_PREFIXES, GENERIC_WORDS, has_cjk, is_acronym
 
 if TYPE_CHECKING:
     from ingest.markdown import ParsedDocument
@@ -58,7 +58,7 @@ NOT_MODIFIERS = word_set(
     "会 导致 使 使得 让 来 不 没 有 要 应 应该 已 已经 再 又 才 却 所 其中 本质 本质上 简单 介绍 理解 解释 讨论 说明 "
     "总结 分析 考虑 根据 按照 关于 对于 随着 除了 以 于 给 向 往 个 种 次 些 位 层 来说 而言 产生 出现 带来 "
     "分为 划分 分成 称为 变成 转换 映射 例如 比如 譬如 做法 笔记 阶段 相关 有关 "
-    "造成 影响 参与 评估 收集 标注 设计 选择 执行 存储 加载 保持 帮助"
+    "造成 影响 参与 评估 收集 标注 设计 选择 执行 存储 加载 保持 帮助 允许 使得 让 需要"
 )
 # Single characters that do start Chinese technical compounds (非线性, 多任务, 自回归, 预训练, 半精度 ...).
 _PREFIX_CHARS = frozenset("非多单双自微子超预后前高低半全软硬逆反正负重总大小长短稀稠")
@@ -279,8 +279,8 @@ def plausible_name(text: str) -> bool:
     if re.search(r"\b(?:by|and|or|of the)\b", text) or re.fullmatch(r"[vV]\d+(?:\.\d+)*|[QA]\d+|\d+(?:\.\d+)?[BMKTbmkt]", text):
         return False
     if has_cjk(text):
-        if re.search(r"[()（）]", text):
-            return False
+        if re.search(r"[()（）]", text) or text.startswith(GENERIC_PREFIXES):
+            return False  # '另一种并行模式', '常见方法': a phrase about a kind, not its name
         words = name_words("".join(_CJK_RUN.findall(text)))
         first = words[0]
         return len("".join(words)) <= _MAX_CJK_NAME and not _function_like(first) and not (
