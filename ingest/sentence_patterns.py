@@ -30,7 +30,7 @@ GENERIC_HEAD_BEFORE = re.compile(r"\s*(?:模型|架构|算法|网络|框架|方�
 # A conjunction (和/与/跟/同/than), optionally with "traditional/standard", right before a mention.
 REFERENCE_BEFORE = re.compile(r"(?:和|与|跟|同|than)\s*(?:传统的?|标准的?|经典的?|普通的?|原始的?|the\s+)?\s*$",
                                re.IGNORECASE)
-LABEL_COLON = re.compile(r"^[*_\s]*[:：]")
+LABEL_COLON = re.compile(r"^[*_\s]*(?:[:：]|\s[-–—]\s)")  # '**X**: …', '- X - does …'
 FROM_TO_IMPROVED = re.compile(r"从\s*(\S+?)\s*到\s*(\S+?)\s*(?:做了|有|的)?.{0,6}(改进|演进|发展|进化)")
 MADE_OF_AFTER = re.compile(r"^[^,，。;；]{0,6}?(组成|构成)")
 TOPIC_COMPARISONS = frozenset({"比", "相比", "相比于", "相较于", "相较", "优于", "好于", "劣于", "差于", "相对于",

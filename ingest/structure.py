@@ -8,7 +8,7 @@ from itertools import combinations
 from graph.models import RelationType as R
 from ingest.cues import ATTRIBUTE_LABELS, CATEGORY_KINDS
 from ingest.relations import KindOf, Mention, Reading
-from ingest.sentence_patterns import PROBLEM_END
+from ingest.sentence_patterns import PREPOSITION_BEFORE, PROBLEM_END
 
 _LABEL = re.compile(r"^\s*[*_]*\s*([^:：*]{1,16}?)\s*[*_]*\s*[:：]\s*")
 _ITEM_HEAD_END = re.compile(r"^\s*[*_]*\s*([:：(（\-—]|$)")
@@ -219,10 +219,11 @@ def answer_list_relations(question: str, question_mentions: list[Mention], subje
 
 
 _LIST_INTRO = re.compile(r"(?:有以下|有如下|以下几|如下几|以下|如下|分为|可分为|分成|包括|包含|涉及到?|组成|主要有|"
-                         r"the following|types|kinds|include|includes|consists of)", re.IGNORECASE)
+                         r"the following|types|kinds|include|includes|consists of|\b(?:are|is)\s*[:：]\s*$)", re.IGNORECASE)
 # The line must say what the items are: kinds or parts. "…的实施流程如下：" announces steps, which are neither.
 _KIND_OR_PART = re.compile(r"几种|几类|类型|种类|形式|方法|类别|组成|部分|组件|模块|涉及|包括|包含|步骤|"
-                           r"types|kinds|forms|methods|components|parts|steps", re.IGNORECASE)
+                           r"types|kinds|forms|methods|components|parts|steps|strategies|techniques|approaches|"
+                           r"algorithms|variants", re.IGNORECASE)
 _SOLVING_INTRO = re.compile(r"解决|避免|缓解|应对|克服|防止|solve|avoid|mitigate|prevent", re.IGNORECASE)
 _PARTS_INTRO = re.compile(r"组成|部分|涉及|步骤|包括|包含|组件|模块|components|steps|parts|consists",
                           re.IGNORECASE)
@@ -243,8 +244,8 @@ def list_intro(text: str, mentions: list[Mention]) -> tuple[str, R] | None:
     if cue is None or not _KIND_OR_PART.search(stripped):
         return None
     before = [m for m in mentions if m.end <= cue.start()]
-    if not before:
-        return None
+    if not before or PREPOSITION_BEFORE.search(stripped[:before[0].start]):
+        return None  # "Strategies in LLMs … are:": a place the line mentions is not what the list is about
     relation = R.PART_OF if _PARTS_INTRO.search(stripped) else R.IS_A
     if _SOLVING_INTRO.search(stripped[:cue.start()]):
         # "解决过拟合问题，可以考虑以下几种方法：": the items are remedies of the problem, not kinds of it; in

@@ -307,6 +307,7 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:、|,|，|/|和|与|及|以及|或者|或|a
 # 'Mish函数', 'Per-tensor量化': a Latin name with a word that says what sort of thing it is (discovery folds them).
 _CLASSIFIED_NAME = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z][A-Za-z0-9.+#-]*[A-Za-z0-9+#](?:函数|算法|模型|激活函数|量化|优化器)")
 _LABEL = re.compile(r"^\s*[*_]*\s*([^:：*\n]{2,24}?)\s*[*_]*\s*[:：]")
+_DASH_LABEL = re.compile(r"^\s*[*_]*\s*([^:：*\n\-–—]{2,32}?)\s*[*_]*\s+[-–—]\s+")  # '- Beam Search - keeps …'
 # "是一种集成学习的方法": the kind a definition names is a term when it ends in a head noun.
 _KIND_NAMED = re.compile(r"是一[种类]([\u3400-\u9fff]{2,8}?)的?(?:方法|技术|算法|模型|机制|策略)")
 _DEFINED = re.compile(r"(?:^|[。！？!?\n])\s*([^\s，,。；;：:（()）、]{2,14}?)\s*(?:[（(][^）)\n]{1,60}[）)])?\s*"
@@ -326,7 +327,7 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
             text = block.text
             if block.kind == "heading" or block.is_lead:
                 marked.append(_NUMBERING.sub("", text).strip().strip("*_:：?？ "))
-            label = _LABEL.match(text)
+            label = _LABEL.match(text) or (_DASH_LABEL.match(text) if block.kind == "item" else None)
             if label:
                 labels.append((_NUMBERING.sub("", label.group(1)).split(" by ")[0].strip(), prose))
             bold = [_NUMBERING.sub("", run).strip().rstrip(":：") for run in block.bold]

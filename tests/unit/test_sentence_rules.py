@@ -59,6 +59,17 @@ def typed(text: str) -> set[tuple[str, str, str]]:
     # A name followed by its category says what it is, matched apart or as one name.
     ("## 激活函数\n\n提出时间: GELU激活函数是在2016年提出的。\n\nLLaMA 使用 RoPE 位置编码。\n",
      {("gelu", "IS_A", "activation-function"), ("rope", "IS_A", "positional-encoding"), ("llama", "USES", "rope")}),
+    # A header naming the compared things: columns and each row's values are compared, the aspects are not.
+    ("## T5\n\n| 方面 | Transformer | T5 |\n|---|---|---|\n| 位置编码 | 绝对位置编码 | 相对位置编码 |\n",
+     {("t5", "COMPARED_WITH", "transformer")}),
+    ("## 模型并行\n\n通常有两种类型的模型并行：**张量并行**和**流水线并行**。\n",
+     {("tensor-parallelism", "IS_A", "模型并行"), ("pipeline-parallelism", "IS_A", "模型并行")}),
+    ("## 混合并行\n\n混合并行指将数据并行和流水线并行等多种并行技术结合起来。\n",
+     {("混合并行", "USES", "data-parallelism"), ("混合并行", "USES", "pipeline-parallelism")}),
+    # English list items labelled with a dash, under a line that announces kinds.
+    ("## Pruning\n\nPruning methods include:\n\n- Magnitude Pruning - drops small weights.\n"
+     "- Movement Pruning - drops moving weights.\n",
+     {("magnitude-pruning", "IS_A", "pruning"), ("movement-pruning", "IS_A", "pruning")}),
 ])
 def test_rule_reads(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert expected <= typed(text)
@@ -73,3 +84,9 @@ def test_rule_reads(text: str, expected: set[tuple[str, str, str]]) -> None:
 def test_rule_abstains(text: str) -> None:
     found = typed(text)
     assert not {r for r in found if r[2] in ("grpo", "4-bit", "reward-model") or r[0] == "t5"}
+
+
+def test_a_comparison_table_does_not_compare_its_aspects() -> None:
+    found = typed("## T5\n\n| 方面 | Transformer | T5 |\n|---|---|---|\n| 位置编码 | 绝对 | 相对 |\n| LayerNorm | Post | Pre |\n")
+    assert ("t5", "COMPARED_WITH", "transformer") in found
+    assert not {r for r in found if {r[0], r[2]} == {"layernorm", "positional-encoding"}}
