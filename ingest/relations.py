@@ -47,6 +47,7 @@ from ingest.sentence_patterns import (
     VERB_COORDINATION,
     VERB_DE,
     WEAK_SOLVES,
+    WORSE_OUTCOME,
 )
 from ingest.sentence_shapes import SentenceShapes
 from ingest.sentence_sides import BY_START, Cue, KindOf, Mention, Reading, unique
@@ -116,8 +117,9 @@ class SentenceReader(SentenceShapes):
         """'将 LayerNorm 换为 BatchNorm': the second takes the place of the first."""
         replaced = self.left_group(cue.start, cue.spec.max_gap)
         replacing = self.right_group(cue.end, cue.spec.max_gap)
-        if replacing and re.match(r"\s*(?:之?后|以后|的话|时)", self._after_group(replacing, cue.end)):
-            # "将 A 换为 B 后，训练会不稳定": a trial swap weighs the two; nothing says B took A's place.
+        after = self._after_group(replacing, cue.end) if replacing else ""
+        if re.match(r"\s*(?:之?后|以后|的话|时)", after) and WORSE_OUTCOME.search(after):
+            # "将 A 换为 B 后，训练会不稳定": a trial swap that went worse weighs the two; B did not take A's place.
             return [Reading(b, a, R.COMPARED_WITH, cue.spec.confidence, f"cue:{cue.phrase}…后", a)
                     for b in replacing for a in replaced if a != b]
         return self._pairs(replacing, replaced, R.REPLACES, cue.spec.confidence, cue)

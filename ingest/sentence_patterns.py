@@ -102,3 +102,6 @@ PRONOUN_WORD = re.compile(r"\b(?:it|they)\b|它们|它", re.IGNORECASE)
 MODIFIES_AFTER = re.compile(r"\s*(?:后|前|时|中)?的")
 # The verb between a term and what it is: 'X 是…', 'X 指将…', 'X 是指…'.
 DEFINING_VERB = re.compile(r"(?<![但还或于只总要可凡否不])(?:也|都|就|则|即)?(?:是指|是|指)(?![否不])")
+# Outcomes that go worse ('训练不稳定', '效果变差', 'hurts accuracy').
+WORSE_OUTCOME = re.compile(r"不稳定|变差|更差|下降|变慢|退化|崩溃|失败|不如|降低了?(?:性能|效果|精度)|worse|unstable|degrad|hurts",
+                           re.IGNORECASE)

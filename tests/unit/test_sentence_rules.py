@@ -70,7 +70,7 @@ def typed(text: str) -> set[tuple[str, str, str]]:
     ("## Pruning\n\nPruning methods include:\n\n- Magnitude Pruning - drops small weights.\n"
      "- Movement Pruning - drops moving weights.\n",
      {("magnitude-pruning", "IS_A", "pruning"), ("movement-pruning", "IS_A", "pruning")}),
-    # A trial swap and its effect compares the two; nothing took the other's place.
+    # A trial swap that went worse weighs the two; nothing took the other's place.
     ("## 归一化\n\n实验表明，将 RMSNorm 换为 LayerNorm 后，训练会变慢。\n", {("layernorm", "COMPARED_WITH", "rmsnorm")}),
 ])
 def test_rule_reads(text: str, expected: set[tuple[str, str, str]]) -> None:
