@@ -1,9 +1,10 @@
-"""Quality on real study notes, scored by ../shared/eval/score_graph.py: the seeds and the dev set's develop part.
+"""Quality on real study notes, scored by ../shared/eval/score_graph.py: the seeds and the dev set (exhaustive gold,
+11 notes by 5 other authors), its develop part and its held-out part.
 
-These floors guard what extraction reaches now; they are not issue 17's bar, which is not met yet (README,
-"Quality"). The seed floors were lowered at stop 15: relations read from a concept's name alone ('QLoRA' contains
-'LoRA') are gone, as issue 17 asks, and the seeds' gold counted many of them. The develop part of the dev set
-(exhaustive gold, notes the rules were not written from) guards concepts found and precision on unseen notes.
+Issue 17's bar is asserted where it is reached: whole dev set precision >= 0.75 and concept_recall >= 0.75,
+held-out precision >= 0.70, seeds typed_accuracy >= 0.85. Where it is not reached (typed_recall 0.40 on the whole
+dev set and 0.30 held out; seeds pair_recall 0.65), the floor guards what extraction reaches now, a little below
+it, and the README says so with the figures. The held-out part was scored blind once, then inspected.
 """
 
 from __future__ import annotations
@@ -21,11 +22,17 @@ from graph.normalize import normalize_text
 from tests.conftest import SCORER, SEEDS, needs_seeds
 from tests.integration.test_cli_store import export, run_cli
 
-FLOORS = {"concept_recall": 0.95, "pair_recall": 0.55, "typed_accuracy": 0.75}
+FLOORS = {"concept_recall": 0.95, "pair_recall": 0.55, "typed_accuracy": 0.85}
 DEV = SCORER.parent / "dev"
 DEVELOP = ["zh_activation.md", "zh_quant.md", "zh_peft.md", "zh_rlhf.md", "zh_infer.md", "en_llmcourse.md",
            "en_kvquant.md"]
-DEVELOP_FLOORS = {"concept_recall": 0.78, "precision": 0.60, "typed_recall": 0.18}
+HELD_OUT = ["zh_norm.md", "zh_models.md", "zh_dist.md", "en_decoding.md"]
+DEV_FLOORS = {  # part: floors (issue 17's where reached, else a regression floor below today's figure)
+    "dev": {"concept_recall": 0.75, "precision": 0.75, "typed_recall": 0.28},
+    "develop": {"concept_recall": 0.78, "precision": 0.75, "typed_recall": 0.32},
+    "held-out": {"concept_recall": 0.65, "precision": 0.70, "typed_recall": 0.18},
+}
+PART_DOCS = {"dev": DEVELOP + HELD_OUT, "develop": DEVELOP, "held-out": HELD_OUT}
 
 
 @needs_seeds()
@@ -72,12 +79,12 @@ CONTEXT_MARKS = ("+section topic", "+previous sentence")
 
 
 @pytest.fixture(scope="module")
-def develop_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The develop part of the dev set, ingested through the CLI and exported."""
-    tmp_path = tmp_path_factory.mktemp("develop")
+def dev_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole dev set, ingested through the CLI in one go (as a user would) and exported."""
+    tmp_path = tmp_path_factory.mktemp("dev")
     notes = tmp_path / "notes"
     notes.mkdir()
-    for name in DEVELOP:
+    for name in DEVELOP + HELD_OUT:
         shutil.copy(DEV / "docs" / name, notes / name)
     store = tmp_path / "s"
     run_cli(store, "ingest", str(notes))
@@ -87,17 +94,18 @@ def develop_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @needs_dev
-def test_develop_part_of_the_dev_set_scores_at_least_the_floors(develop_export: Path) -> None:
-    scored = subprocess.run([sys.executable, str(SCORER), str(develop_export), "--gold", str(DEV / "gold-dev.json"),
-                             "--docs", ",".join(DEVELOP), "--json"], capture_output=True, text=True, check=True)
+@pytest.mark.parametrize("part", list(DEV_FLOORS))
+def test_dev_set_scores_at_least_the_floors(dev_export: Path, part: str) -> None:
+    scored = subprocess.run([sys.executable, str(SCORER), str(dev_export), "--gold", str(DEV / "gold-dev.json"),
+                             "--docs", ",".join(PART_DOCS[part]), "--json"], capture_output=True, text=True, check=True)
     result = json.loads(scored.stdout)
-    for measure, floor in DEVELOP_FLOORS.items():
-        assert result[measure] >= floor, f"{measure}={result[measure]} fell below {floor}"
+    for measure, floor in DEV_FLOORS[part].items():
+        assert result[measure] >= floor, f"{part}: {measure}={result[measure]} fell below {floor}"
 
 
 @needs_dev
-def test_every_typed_relation_is_named_by_its_sentence_or_says_where_it_came_from(develop_export: Path) -> None:
-    graph = json.loads(develop_export.read_text(encoding="utf-8"))
+def test_every_typed_relation_is_named_by_its_sentence_or_says_where_it_came_from(dev_export: Path) -> None:
+    graph = json.loads(dev_export.read_text(encoding="utf-8"))
     labels = {c["id"]: {_key(label) for label in [c["name"], *c["aliases"]]} for c in graph["concepts"]}
     for relation in graph["relations"]:
         if relation["type"] == "RELATED_TO":
