@@ -48,7 +48,6 @@ _PROPER_NAME = re.compile(r"[A-Z][\w.+#-]*(?:\s[\w.+#-]+)*(?:函数|算法)?")
 _CATEGORY_WORD = re.compile(r"(?:激活函数|位置编码|归一化|优化器|注意力|注意力机制|架构|算法|量化|分词器|"
                             r"activation function|positional encoding|normalization|optimizer|architecture|"
                             r"algorithm|quantization|tokenizer)", re.IGNORECASE)
-_CATEGORY_END = re.compile("(?:" + _CATEGORY_WORD.pattern + r")$", re.IGNORECASE)
 _NAMED_SORT = re.compile(r"[A-Z][\w.+#-]*(?:\s[\w.+#-]+)*\s?(" + _CATEGORY_WORD.pattern + ")", re.IGNORECASE)
 _MODIFIER_AFTER = re.compile(r"\s*(的|中|里|之)")  # matched at a mention's end
 _DEFINING_AFTER = re.compile(r"\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
@@ -159,9 +158,11 @@ class DocumentExtractor:
         for mention in found:
             named = _NAMED_SORT.fullmatch(text[mention.start:mention.end])
             entry = self.index.find(named.group(1)) if named else None
-            tally = self.concepts.get(mention.concept)
-            if entry is not None and tally is not None and not _CATEGORY_END.search(tally.name):
-                pairs.append((mention, entry.id))  # not 'Neural Activation Function': a name alone says nothing
+            own = self.index.find(text[mention.start:mention.start + named.start(1)].strip()) if named else None
+            # 'GELU' is the concept and '激活函数' is said of it; 'Layer Normalization' is one name, which alone
+            # says nothing.
+            if entry is not None and own is not None and own.id == mention.concept:
+                pairs.append((mention, entry.id))
         for name, category in pairs:
             if name.concept != category:
                 sentence = next((m for m in _SENTENCE.finditer(text) if m.start() <= name.start < m.end()), None)
