@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import JobsDep, ServiceDep, SettingsDep, SnapshotDep, Writer
 from api.errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
 from api.jobs import KEPT_JOBS
-from api.schemas import DocumentDetail, DocumentSummary, IngestReport, Job, RemovalReport, SkippedFile
+from api.schemas import DocumentDetail, DocumentSummary, ImportReport, IngestReport, Job, RemovalReport, SkippedFile
 from api.service import StudyService
 from api.uploads import read_uploads
 from api.views import document_detail, document_summary
 from graph.errors import DocumentNotFound
+from graph.importing import read_graph_file
 from ingest.pipeline import Progress
 from ingest.reader import Skipped, SourceFile
 
@@ -83,3 +84,21 @@ def delete_document(document_id: str, service: ServiceDep) -> RemovalReport:
     """Remove a document and everything only it supported."""
     graph = service.remove(document_id)
     return RemovalReport(removed=document_id, documents=len(graph.documents), concepts=len(graph.concepts))
+
+
+@router.post("/import", response_model=ImportReport, responses=WRITE_ERROR_RESPONSES, dependencies=[Writer])
+async def import_graph(request: Request, service: ServiceDep, settings: SettingsDep,
+                       replace: Annotated[bool, Query(description="drop every document not in the file")] = False,
+                       ) -> ImportReport:
+    """Load a graph file as `GET /export` or `studygraph export` writes it (the request body, JSON): checked whole
+    before anything is written; documents of the same id are replaced, others kept unless replace=true."""
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > settings.max_file_bytes:
+            raise ApiError(413, "input_refused", f"a graph file may hold at most {settings.max_file_bytes} bytes",
+                           {"limit": settings.max_file_bytes})
+    graphs = read_graph_file(bytes(raw), "the request body")
+    graph, removed = await run_in_threadpool(service.import_graphs, graphs, replace)
+    return ImportReport(imported=[g.document.id for g in graphs], removed=removed, documents=len(graph.documents),
+                        concepts=len(graph.concepts), typed_relations=len(graph.typed_relations()))

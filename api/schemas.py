@@ -133,6 +133,14 @@ class RemovalReport(BaseModel):
     concepts: int
 
 
+class ImportReport(BaseModel):
+    imported: list[str] = Field(description="document ids the graph file held")
+    removed: list[str] = Field(default_factory=list, description="documents dropped by replace=true")
+    documents: int
+    concepts: int
+    typed_relations: int
+
+
 class Job(BaseModel):
     id: str
     state: Literal["queued", "running", "done", "failed"]

@@ -17,7 +17,7 @@ import networkx as nx
 
 from graph.bulk import long_lived
 from graph.errors import DocumentNotFound, StoreError
-from graph.models import Concept, Document, KnowledgeGraph, Relation
+from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Relation
 from graph.network import concept_network
 from graph.search import ConceptSearch
 from graph.store import GraphStore
@@ -157,6 +157,13 @@ class StudyService:
                 graphs = extract_graphs(fresh, known, progress or _quiet, self.use_lexicon)
                 self._commit(lambda: self.store.replace_documents(graphs))
             return [s.id for s in fresh], unchanged
+
+    def import_graphs(self, graphs: list[DocumentGraph], replace: bool) -> tuple[KnowledgeGraph, list[str]]:
+        """Commit an imported graph's documents; with `replace`, every other document goes."""
+        with self._write_lock:
+            incoming = {g.document.id for g in graphs}
+            removed = [d for d in self.store.document_hashes() if replace and d not in incoming]
+            return self._commit(lambda: self.store.replace_documents(graphs, removed=removed)), removed
 
     def remove(self, document_id: str) -> KnowledgeGraph:
         with self._write_lock:

@@ -1,8 +1,9 @@
-"""Commands that put notes in and take them out: ingest, documents, remove."""
+"""Commands that put notes in and take them out: ingest, import, documents, remove."""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from cli.common import StoreKind, configured_store, console, errors, fail, load_graph, open_named_store
-from graph.errors import DocumentNotFound, StudygraphError
+from graph.errors import DocumentNotFound, InputError, StudygraphError
 from graph.models import KnowledgeGraph
 from settings import get_settings
 
@@ -87,3 +88,27 @@ def remove(document_id: Annotated[str, typer.Argument(help="Id of an ingested do
     except StudygraphError as exc:
         raise fail(exc) from exc
     console.print(f"removed {escape(document_id)}; {len(graph.concepts)} concepts remain")
+
+
+@commands.command("import")
+def import_graph(
+    graph_file: Annotated[Path, typer.Argument(help="A graph file as `studygraph export` writes it (JSON).")],
+    replace: Annotated[bool, typer.Option("--replace", help="Drop every document already in the store first.")] = False,
+    store: Annotated[StoreKind | None, typer.Option(help="Store to write to (default: STUDYGRAPH_STORE).")] = None,
+) -> None:
+    """Load an exported graph into the store: documents of the same id are replaced, others kept (all of them
+    with --replace). The file is checked whole before anything is written, and the write is atomic."""
+    from graph.importing import read_graph_file
+
+    try:
+        if not graph_file.is_file():
+            raise InputError(str(graph_file), "not a file")
+        graphs = read_graph_file(graph_file.read_bytes(), graph_file.name)
+        graph_store = open_named_store(store)
+        removed = [d for d in graph_store.document_hashes() if replace and d not in {g.document.id for g in graphs}]
+        graph = graph_store.replace_documents(graphs, removed=removed)
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    console.print(f"imported {len(graphs)} documents from {escape(str(graph_file))}"
+                  f"{f', removed {len(removed)}' if removed else ''}: the graph holds {len(graph.documents)} "
+                  f"documents, {len(graph.concepts)} concepts, {len(graph.typed_relations())} typed relations")

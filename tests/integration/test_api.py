@@ -329,3 +329,19 @@ def test_study_page_is_server_rendered_with_a_strict_policy(client: TestClient) 
     script = client.get("/static/page.js")
     assert script.status_code == 200 and ".innerHTML" not in script.text  # note text only as textContent
     assert "/" not in client.get("/openapi.json").json()["paths"]  # the page is not part of the API schema
+
+
+def test_import_needs_the_token_checks_the_body_and_can_replace(client: TestClient) -> None:
+    exported = client.get("/export").content
+    assert_error(client.post("/import", content=exported), 401, "unauthorized")
+    assert_error(client.post("/import", content=b"{oops", headers=AUTH), 422, "input_refused")
+    small = ('{"concepts": [{"id": "dpo", "name": "DPO"}, {"id": "ppo", "name": "PPO"}], "relations": [{"source": '
+             '"dpo", "target": "ppo", "type": "REPLACES", "confidence": 0.8, "evidence": [{"document": "mine.md", '
+             '"line": 1, "text": "DPO 取代 PPO"}]}]}').encode()
+    added = client.post("/import", content=small, headers=AUTH)
+    assert added.status_code == 200, added.text
+    assert added.json()["imported"] == ["mine.md"] and added.json()["documents"] == 4
+    replaced = client.post("/import?replace=true", content=small, headers=AUTH).json()
+    assert replaced["documents"] == 1 and len(replaced["removed"]) == 3
+    restored = client.post("/import?replace=true", content=exported, headers=AUTH).json()
+    assert restored["documents"] == 3 and client.get("/export").content == exported

@@ -112,3 +112,36 @@ def test_two_processes_ingesting_at_once_both_land(tmp_path: Path) -> None:
                            stdout=subprocess.DEVNULL)
     assert one.wait(120) == 0 and two.wait(120) == 0
     assert len(export(store)["documents"]) == 4
+
+
+def test_import_is_the_inverse_of_export_and_refuses_bad_files_whole(tmp_path: Path) -> None:
+    run_cli(tmp_path / "a", "ingest", str(EXAMPLES))
+    exported = tmp_path / "graph.json"
+    run_cli(tmp_path / "a", "export", "-o", str(exported))
+    done = run_cli(tmp_path / "b", "import", str(exported))
+    assert "imported 3 documents" in done.stdout
+    again = tmp_path / "again.json"
+    run_cli(tmp_path / "b", "export", "-o", str(again))
+    assert again.read_bytes() == exported.read_bytes()
+    before = export(tmp_path / "b")
+    broken = tmp_path / "broken.json"
+    broken.write_text(exported.read_text(encoding="utf-8").replace('"USES"', '"LIKES"', 1), encoding="utf-8")
+    refused = run_cli(tmp_path / "b", "import", str(broken), check=False)
+    assert refused.returncode != 0 and "broken.json" in refused.stderr and "type" in refused.stderr
+    assert "Traceback" not in refused.stderr and export(tmp_path / "b") == before  # nothing half-written
+
+
+def test_import_replace_drops_the_documents_the_file_lacks(tmp_path: Path) -> None:
+    run_cli(tmp_path / "s", "ingest", str(DATA / "gbk_notes.md"))
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps({"concepts": [{"id": "dpo", "name": "DPO"}, {"id": "ppo", "name": "PPO"}],
+                                 "relations": [{"source": "dpo", "target": "ppo", "type": "REPLACES",
+                                                "confidence": 0.8, "evidence": [
+                                                    {"document": "mine.md", "line": 1, "text": "DPO 取代 PPO"}]}]}),
+                     encoding="utf-8")
+    run_cli(tmp_path / "s", "import", str(small))
+    assert {d["id"] for d in export(tmp_path / "s")["documents"]} == {"gbk_notes.md", "mine.md"}
+    run_cli(tmp_path / "s", "import", "--replace", str(small))
+    graph = export(tmp_path / "s")
+    assert {d["id"] for d in graph["documents"]} == {"mine.md"}
+    assert {(r["source"], r["type"], r["target"]) for r in graph["relations"]} == {("dpo", "REPLACES", "ppo")}
