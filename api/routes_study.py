@@ -30,13 +30,15 @@ async def get_study_path(snapshot: SnapshotDep, target: Name, known: KnownDep,
                          max_depth: Annotated[int | None, Query(ge=0, le=50, description="prerequisite hops back")]
                          = None,
                          limit: Annotated[int | None, Query(ge=0, le=1000,
-                                                            description="at most this many prerequisites")] = None,
+                                                            description="at most this many core steps (10)")] = None,
+                         all: Annotated[bool, Query(description="every reachable prerequisite as background")] = False,
                          ) -> ModelJSON:
-    """Everything `target` needs first, foundations first, each step with why, where to read and its questions."""
+    """What `target` needs most (core steps, foundations first) and the background, each step with the chain of
+    relations to the target, where to read and its questions."""
     def plan() -> ModelJSON:
-        return ModelJSON(study_path(snapshot.index, target, known, max_depth=max_depth, limit=limit))
+        return ModelJSON(study_path(snapshot.index, target, known, max_depth=max_depth, limit=limit, everything=all))
 
-    return plan() if limit is not None and limit <= INLINE_PLAN_LIMIT else await run_in_threadpool(plan)
+    return plan() if not all and (limit is None or limit <= INLINE_PLAN_LIMIT) else await run_in_threadpool(plan)
 
 
 @router.get("/paths/between", response_model=Connection)
@@ -46,10 +48,13 @@ def get_path_between(snapshot: SnapshotDep, source: Name, target: Name) -> Model
 
 
 @router.get("/next", response_model=list[NextTopic])
-def get_next(snapshot: SnapshotDep, known: KnownDep,
-             limit: Annotated[int, Query(ge=1, le=200)] = 10) -> list[NextTopic]:
-    """The learnable frontier for someone who knows `known`, ranked by how much each unlocks."""
-    return next_topics(snapshot.index, known, limit=limit)
+def get_next(snapshot: SnapshotDep, known: KnownDep, limit: Annotated[int, Query(ge=1, le=200)] = 10,
+             goal: Annotated[str | None, Query(min_length=1, max_length=200,
+                                               description="rank by what this target needs most")] = None,
+             ) -> list[NextTopic]:
+    """The learnable frontier for someone who knows `known`: concepts whose core prerequisites are known, ranked
+    by relevance to `goal`, or by how many concepts need them."""
+    return next_topics(snapshot.index, known, limit=limit, goal=goal)
 
 
 @router.get("/related/{concept}", response_model=list[RelatedTopic])

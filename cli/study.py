@@ -47,11 +47,14 @@ def path(
     source: Annotated[str | None, typer.Option("--from", help="With --to: how one concept leads to another.")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Target of --from.")] = None,
     max_depth: Annotated[int | None, typer.Option(help="Only prerequisites this many steps back.")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many prerequisites (the nearest).")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many core steps (default 10).")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="List every reachable prerequisite as background.")] = False,
     as_json: Json = False,
 ) -> None:
-    """Study path to TARGET: prerequisites foundations first, why each is needed and where to read it."""
+    """Study path to TARGET: the prerequisites it needs most (core, foundations first), then background; why
+    each is needed (the chain of relations to TARGET), where to read it and what tests it."""
     from graph.study.plans import path_between, study_path
+    from graph.study.wording import arrow, statement
 
     try:
         index = load_study_index()
@@ -64,8 +67,8 @@ def path(
             console.print(f"[bold]{escape(index.name(connection.source))} → {escape(index.name(connection.target))}"
                           f"[/bold]: {connection.kind}")
             for hop in connection.hops:
-                console.print(f"  {escape(index.name(hop.source))} [cyan]—{hop.why.type.value}—[/cyan] "
-                              f"{escape(index.name(hop.target))}")
+                console.print(f"  {escape(arrow(hop.source, hop.why, index.name))}   "
+                              f"[cyan]{escape(statement(hop.why, index.name))}[/cyan]")
                 console.print(f"      [dim]{escape(hop.why.where.document)}:{hop.why.where.line} "
                               f"{flat(hop.why.sentence, 120)}[/dim]")
             return None
@@ -73,7 +76,7 @@ def path(
             raise typer.BadParameter("give a TARGET, or --from A --to B")
     except StudygraphError as exc:
         raise fail(exc) from exc
-    plan = _answer(lambda: study_path(index, target, known_names(known), max_depth, limit), as_json)
+    plan = _answer(lambda: study_path(index, target, known_names(known), max_depth, limit, everything), as_json)
     if plan is None:
         return None
     console.print(f"[bold]Study path to {escape(plan.target_name)}[/bold] ({len(plan.steps)} steps, "
@@ -81,28 +84,36 @@ def path(
     for step in plan.steps:
         stars = f" 难度 {step.difficulty:g}" if step.difficulty else ""
         console.print(f"{step.order:>3}. [bold]{escape(step.name)}[/bold]  ~{step.effort_minutes} min{stars}")
-        if step.why:
-            console.print(f"     why: {escape(index.name(step.why.source))} {step.why.type.value} "
-                          f"{escape(index.name(step.why.target))} — “{flat(step.why.sentence, 100)}”")
+        if step.chain:
+            console.print(f"     why: {escape('; '.join(statement(w, index.name) for w in step.chain))} — "
+                          f"“{flat(step.chain[0].sentence, 100)}”")
         for place in step.read_at[:2]:
             console.print(f"     read: {escape(place.document)}:{place.line} § {flat(place.section, 60)}")
         for question in step.questions[:2]:
             state = "answered" if question.answered else "[yellow]unanswered[/yellow]"
             console.print(f"     test: {flat(question.text, 90)} ({state})")
+    if plan.background:
+        shown = plan.background if everything else plan.background[:8]
+        console.print(f"[dim]background ({len(plan.background)}, most relevant first): "
+                      f"{escape(', '.join(s.name for s in shown))}{' …' if len(shown) < len(plan.background) else ''}"
+                      f"{'' if everything else '  (--all lists everything reachable)'}[/dim]")
     if plan.skipped_known:
         console.print(f"[dim]skipped as known: {escape(', '.join(plan.skipped_known))}[/dim]")
     if not plan.complete:
-        console.print(f"[dim]{plan.truncated or 'some'} further prerequisites left out by --max-depth/--limit[/dim]")
+        console.print(f"[dim]{plan.truncated or 'some'} further prerequisites not listed (--all lists them; "
+                      f"--max-depth stops the walk)[/dim]")
     return None
 
 
 @commands.command(name="next")
 def next_command(known: Known = None, limit: Annotated[int, typer.Option(help="How many.")] = 10,
+                 goal: Annotated[str | None, typer.Option(help="Rank by what this target needs most.")] = None,
                  as_json: Json = False) -> None:
-    """What to learn next: concepts whose prerequisites you know, ranked by how much they unlock."""
+    """What to learn next: concepts whose core prerequisites you know, ranked by relevance to --goal, or by how
+    many concepts need them."""
     from graph.study.topics import next_topics
 
-    topics = _answer(lambda: next_topics(load_study_index(), known_names(known), limit), as_json)
+    topics = _answer(lambda: next_topics(load_study_index(), known_names(known), limit, goal), as_json)
     if topics is None:
         return None
     for number, topic in enumerate(topics, start=1):

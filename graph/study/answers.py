@@ -36,8 +36,11 @@ class StudyStep(Model):
     concept: str
     name: str
     depth: int = Field(description="prerequisite hops from the target (0 for the target itself)")
-    needed_for: str | None = None
-    why: Why | None = None
+    needed_for: str | None = Field(default=None, description="the next concept on the chain to the target")
+    why: Why | None = Field(default=None, description="the chain's first relation: this step and the next")
+    chain: list[Why] = Field(default_factory=list, description="the relations that tie this step to the target, "
+                                                                "each in its own direction, from this step on")
+    relevance: float = Field(default=1.0, description="how much the target needs it (1 for the target)")
     read_at: list[Location] = Field(default_factory=list)
     questions: list[QuestionRef] = Field(default_factory=list)
     difficulty: float | None = Field(default=None, description="mean 难度 stars of the questions about it")
@@ -47,9 +50,12 @@ class StudyStep(Model):
 class StudyPath(Model):
     target: str
     target_name: str
-    steps: list[StudyStep]
+    steps: list[StudyStep] = Field(description="the core: what the target needs most, in study order, then the "
+                                               "target")
+    background: list[StudyStep] = Field(default_factory=list, description="further prerequisites, most relevant "
+                                                                          "first (every one reachable with all)")
     skipped_known: list[str] = Field(default_factory=list, description="prerequisites skipped as known")
-    truncated: int = Field(default=0, description="prerequisites found but left out by limit")
+    truncated: int = Field(default=0, description="prerequisites found but listed in neither core nor background")
     complete: bool = Field(default=True, description="false when max_depth or limit stopped the walk early, so "
                                                      "more prerequisites may lie further back")
 
@@ -73,9 +79,10 @@ class Connection(Model):
 class NextTopic(Model):
     concept: str
     name: str
-    unlocks: int = Field(description="concepts downstream that this one brings closer")
+    unlocks: int = Field(description="concepts that have this one as a core prerequisite")
     unlocks_examples: list[str] = Field(default_factory=list)
-    needs: list[str] = Field(default_factory=list, description="its prerequisites, all known")
+    needs: list[str] = Field(default_factory=list, description="its core prerequisites, all known")
+    relevance: float | None = Field(default=None, description="how much the goal needs it (with a goal)")
 
 
 class RelatedTopic(Model):

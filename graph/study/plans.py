@@ -10,53 +10,62 @@ import networkx as nx
 
 from graph.study.answers import Connection, Hop, StudyPath, StudyStep
 from graph.study.index import StudyIndex, why
-from graph.study.plan_order import ancestor_sets, followers, ordered
+from graph.study.plan_order import ancestor_sets, ordered
+from graph.study.relevance import FLOOR, MAX_HOPS, Reached, Relevance, relevance
+
+CORE_STEPS = 10  # a plan's core: what the target needs most, in study order
+# The core: the target's own prerequisites (not a detail of it such as 'rank PART_OF LoRA'), and a prerequisite
+# of a prerequisite only through strong links.
+FAR_CORE_MIN = 0.45
+FILLED_CORE = 5  # a core with fewer steps takes prerequisites further back, down to FILL_MIN
+FILL_MIN = 0.1
+BACKGROUND_STEPS = 15
 
 
 def study_path(index: StudyIndex, target: str, known: Iterable[str] = (), max_depth: int | None = None,
-               limit: int | None = None) -> StudyPath:
-    """Every prerequisite of `target` not already known, foundations first, ending with the target.
+               limit: int | None = None, everything: bool = False) -> StudyPath:
+    """The prerequisites `target` needs most, not already known, foundations first, ending with the target.
 
-    Ties in the topological order go to concepts with fewer prerequisites, then lower difficulty, then higher
-    centrality, then name, so the plan starts from the ground up.
+    Prerequisites are ranked by relevance (`graph.study.relevance`): the strongest chain of prerequisite
+    relations back from the target, weighted by relation type, decaying per hop and damped through hubs. The
+    core holds up to `limit` (default 10) with relevance >= 0.2, in study order; the next ones are background,
+    ranked; `everything` lists every prerequisite reachable at all as background. Each step carries the chain of
+    relations that ties it to the target.
     """
     target_id = index.resolve(target)
     known_ids = index.known_closure(index.resolve_all(known))
-    depth = _prerequisite_depths(index, target_id, known_ids, max_depth, limit)
-    needed = {cid for cid in depth if cid != target_id}
-    skipped = sorted(needed & known_ids)
-    candidates = sorted(needed - known_ids, key=lambda cid: (depth[cid], cid))
-    kept = candidates if limit is None else candidates[:max(limit, 0)]
-    in_plan = set(kept) | {target_id}
-    predecessors = index.order.graph.pred
-    within = {cid: [before for before in predecessors[cid] if before in in_plan] for cid in in_plan}
-    after_within = followers(within)
-    steps = [_step(index, number, concept_id, depth[concept_id], after_within[concept_id])
-             for number, concept_id in enumerate(_foundations_first(index, within), start=1)]
-    walked_all = limit is None or len(candidates) <= limit
+    hops = max_depth if max_depth is not None else (None if everything else MAX_HOPS)
+    found = relevance(index.order.graph, target_id, known_ids, max_hops=hops if hops is not None else 10 ** 6,
+                      floor=0.0 if everything else FLOOR)
+    ranked = found.ranked()
+    size = CORE_STEPS if limit is None else max(limit, 0)
+    core = [r for r in ranked if not r.detail and (r.hops == 1 or r.relevance >= FAR_CORE_MIN)][:size]
+    if len(core) < min(FILLED_CORE, size):  # a thin plan takes the strongest prerequisites further back
+        core += [r for r in ranked if r not in core and not r.detail and r.relevance >= FILL_MIN][
+            :min(FILLED_CORE, size) - len(core)]
+    chosen = {r.concept for r in core}
+    rest = [r for r in ranked if r.concept not in chosen]
+    background = rest if everything else rest[:BACKGROUND_STEPS]
+    steps = [_step(index, number, found.reached[concept_id]) if concept_id != target_id else
+             _target_step(index, number, target_id)
+             for number, concept_id in enumerate(_study_order(index, found, chosen | {target_id}), start=1)]
+    skipped = sorted(known_ids & nx.ancestors(index.order.graph, target_id)) if known_ids else []
     return StudyPath(target=target_id, target_name=index.name(target_id), steps=steps,
-                     skipped_known=[index.name(cid) for cid in skipped], truncated=len(candidates) - len(kept),
-                     complete=walked_all and max_depth is None)
+                     background=[_step(index, 0, r) for r in background],
+                     skipped_known=[index.name(cid) for cid in skipped], truncated=len(rest) - len(background),
+                     complete=max_depth is None and len(rest) == len(background))
 
 
-def _prerequisite_depths(index: StudyIndex, target_id: str, known_ids: set[str], max_depth: int | None,
-                         limit: int | None) -> dict[str, int]:
-    """Hops from the target back to each prerequisite, breadth first. With a limit the walk stops after the
-    level that fills it: the nearest prerequisites are all a limited plan needs."""
-    predecessors = index.order.graph.pred
-    depth = {target_id: 0}
-    frontier, unknown, level = [target_id], 0, 0
-    while frontier and (max_depth is None or level < max_depth) and (limit is None or unknown < limit):
-        level += 1
-        found = []
-        for concept_id in frontier:
-            for before in predecessors[concept_id]:
-                if before not in depth:
-                    depth[before] = level
-                    found.append(before)
-                    unknown += before not in known_ids
-        frontier = found
-    return depth
+def _study_order(index: StudyIndex, found: Relevance, members: set[str]) -> list[str]:
+    """The chosen steps in study order: every prerequisite relation walked between two of them (directly or
+    through concepts left out) puts the earlier first; ready steps go fewest-prerequisites first."""
+    walked: dict[str, set[str]] = {}
+    for before, after in found.edges:
+        walked.setdefault(after, set()).add(before)
+        walked.setdefault(before, set())
+    ancestors = ancestor_sets({node: sorted(before) for node, before in walked.items()})
+    within = {cid: [b for b in ancestors.get(cid, ()) if b in members and b != cid] for cid in members}
+    return _foundations_first(index, within)
 
 
 def _foundations_first(index: StudyIndex, within: dict[str, list[str]]) -> list[str]:
@@ -66,15 +75,22 @@ def _foundations_first(index: StudyIndex, within: dict[str, list[str]]) -> list[
     return ordered(within, key=lambda concept_id: (prerequisites[concept_id], index.plan_tie_break(concept_id)))
 
 
-def _step(index: StudyIndex, number: int, concept_id: str, depth: int, needed_by: list[str]) -> StudyStep:
-    strengths = index.strengths_after(concept_id)
-    strongest = max(((strengths[after], after) for after in needed_by), default=(None, None))[1]
-    facts = index.facts(concept_id)
+def _step(index: StudyIndex, number: int, reached: Reached) -> StudyStep:
+    facts = index.facts(reached.concept)
+    chain = [why(relation) for relation in reached.chain]
     return StudyStep(
-        order=number, concept=concept_id, name=index.name(concept_id), depth=depth, needed_for=strongest,
-        why=index.prerequisite_why(concept_id, strongest) if strongest else None, read_at=facts.read_at,
-        questions=facts.questions, difficulty=facts.difficulty, effort_minutes=facts.effort_minutes,
+        order=number, concept=reached.concept, name=index.name(reached.concept), depth=reached.hops,
+        needed_for=reached.next_step, why=chain[0], chain=chain, relevance=reached.relevance,
+        read_at=facts.read_at, questions=facts.questions, difficulty=facts.difficulty,
+        effort_minutes=facts.effort_minutes,
     )
+
+
+def _target_step(index: StudyIndex, number: int, target_id: str) -> StudyStep:
+    facts = index.facts(target_id)
+    return StudyStep(order=number, concept=target_id, name=index.name(target_id), depth=0, relevance=1.0,
+                     read_at=facts.read_at, questions=facts.questions, difficulty=facts.difficulty,
+                     effort_minutes=facts.effort_minutes)
 
 
 def path_between(index: StudyIndex, source: str, target: str) -> Connection:

@@ -5,32 +5,45 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import networkx as nx
-
 from graph.models import RelationType
 from graph.study.answers import NextTopic, RelatedTopic
 from graph.study.index import StudyIndex
+from graph.study.relevance import core_needs, relevance
 
 
-def next_topics(index: StudyIndex, known: Iterable[str] = (), limit: int = 10) -> list[NextTopic]:
-    """The learnable frontier: unknown concepts whose prerequisites are all known, ranked by what they unlock."""
+def next_topics(index: StudyIndex, known: Iterable[str] = (), limit: int = 10,
+                goal: str | None = None) -> list[NextTopic]:
+    """The learnable frontier: unknown concepts whose core prerequisites (strong direct ones, not details) are all
+    known. With a goal: the goal's own prerequisites (and the goal), most relevant to it first. Without: ranked by
+    how many concepts they are a core prerequisite of, so 'X unlocks Y' only where Y really needs X."""
     known_ids = index.known_closure(index.resolve_all(known))
     order = index.order.graph
+    if goal is not None:
+        goal_id = index.resolve(goal)
+        reached = relevance(order, goal_id, known_ids, floor=0.0).reached
+        scores = {cid: r.relevance for cid, r in reached.items()}
+        if goal_id not in known_ids:
+            scores[goal_id] = 1.0
+        candidates: Iterable[str] = scores
+    else:
+        scores, candidates = {}, order.nodes
     ranked = []
-    for concept_id in order.nodes:
+    for concept_id in candidates:
         if concept_id in known_ids:
             continue
-        needs = set(order.predecessors(concept_id))
-        if not needs <= known_ids or (not needs and not order.out_degree(concept_id)):
-            continue  # not yet learnable, or a concept nothing builds on
-        unlocked = nx.descendants(order, concept_id) - known_ids
-        if not unlocked and not needs:
+        needs = core_needs(order, concept_id)
+        if not set(needs) <= known_ids:
             continue
+        unlocked = [after for after in order.succ[concept_id]
+                    if after not in known_ids and concept_id in core_needs(order, after)]
+        if goal is None and not unlocked:
+            continue  # a concept nothing needs is no step toward anything
         examples = sorted(unlocked, key=lambda cid: (-index.centrality.get(cid, 0.0), cid))[:3]
         ranked.append(NextTopic(concept=concept_id, name=index.name(concept_id), unlocks=len(unlocked),
                                 unlocks_examples=[index.name(cid) for cid in examples],
-                                needs=[index.name(cid) for cid in sorted(needs)]))
-    ranked.sort(key=lambda t: (-t.unlocks, -index.centrality.get(t.concept, 0.0), t.concept))
+                                needs=[index.name(cid) for cid in sorted(needs)],
+                                relevance=scores.get(concept_id)))
+    ranked.sort(key=lambda t: (-(t.relevance or 0.0), -t.unlocks, -index.centrality.get(t.concept, 0.0), t.concept))
     return ranked[:limit]
 
 

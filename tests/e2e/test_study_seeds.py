@@ -33,6 +33,11 @@ def test_dpo_path_puts_ppo_and_rlhf_first(seeded: Path) -> None:
     steps = order(seeded, "DPO")
     assert steps[-1] == "dpo"
     assert before(steps, "ppo", "dpo") and before(steps, "rlhf", "dpo") and before(steps, "ppo", "rlhf")
+    assert before(steps, "sft", "rlhf")
+    padding = {"adam", "adamw", "sgd", "gradient-descent", "regularization", "l2-regularization", "fsdp",
+               "gradient-accumulation", "optimizer"}
+    assert not padding & set(steps), steps  # the core is what DPO needs, not training tips
+    assert len(steps) <= 11
 
 
 def test_known_rlhf_drops_what_it_implies_from_the_dpo_path(seeded: Path) -> None:
@@ -47,7 +52,7 @@ def test_qlora_after_lora_and_rope_after_positional_encoding(seeded: Path) -> No
 
 
 def test_comparisons_put_their_reference_side_first(seeded: Path) -> None:
-    """The notes state these only as comparisons ("它和PPO的区别", "介于 MHA 和 MQA 之间") or "X 中的 Y"."""
+    """The notes state these only as comparisons (GRPO against PPO, GQA between MHA and MQA) or "X 中的 Y"."""
     assert before(order(seeded, "GQA"), "multi-head-attention", "grouped-query-attention")
     assert before(order(seeded, "GRPO"), "ppo", "grpo")
     assert before(order(seeded, "Transformer"), "self-attention", "transformer")

@@ -46,33 +46,52 @@ def names(plan) -> list[str]:  # type: ignore[no-untyped-def]
 def test_prerequisites_come_first_and_the_target_last() -> None:
     plan = study_path(index(*RLHF), "DPO")
     order = names(plan)
-    assert order[-1] == "dpo" and set(order) == {"dpo", "rlhf", "ppo", "sft", "policy-gradient"}
-    assert order.index("policy-gradient") < order.index("ppo") < order.index("rlhf") < order.index("dpo")
+    assert order[-1] == "dpo" and set(order) == {"dpo", "rlhf", "ppo", "sft"}
+    assert order.index("ppo") < order.index("rlhf") < order.index("dpo")
+    assert [s.concept for s in plan.background] == ["policy-gradient"]  # three weak links away: background
     dpo_step = plan.steps[-1]
-    assert dpo_step.depth == 0 and dpo_step.why is None
+    assert dpo_step.depth == 0 and dpo_step.why is None and dpo_step.relevance == 1.0
     rlhf_step = next(s for s in plan.steps if s.concept == "rlhf")
     assert rlhf_step.needed_for == "dpo" and rlhf_step.why and rlhf_step.why.type is RelationType.REPLACES
     assert rlhf_step.why.sentence == "dpo REPLACES rlhf (0)" and rlhf_step.read_at[0].line == 5
+    ppo_step = next(s for s in plan.steps if s.concept == "ppo")  # why: the chain to the target, each hop as stated
+    assert [(w.source, w.type.value, w.target) for w in ppo_step.chain] == [("rlhf", "USES", "ppo"),
+                                                                              ("dpo", "REPLACES", "rlhf")]
+    assert ppo_step.relevance < rlhf_step.relevance
 
 
-def test_part_of_puts_the_part_first_and_comparisons_give_no_order() -> None:
+def test_a_part_related_to_nothing_else_is_a_detail_and_comparisons_give_no_order() -> None:
     studied = index(*RLHF)
-    assert names(study_path(studied, "MHA")) == ["head", "mha"]
-    assert names(study_path(studied, "GQA")) == ["head", "mha", "gqa"]  # MQA is only compared with GQA
+    mha = study_path(studied, "MHA")
+    assert names(mha) == ["mha"] and [s.concept for s in mha.background] == ["head"]
+    assert names(study_path(studied, "GQA")) == ["mha", "gqa"]  # MQA is only compared with GQA
 
 
 def test_known_concepts_and_what_they_imply_are_skipped() -> None:
     plan = study_path(index(*RLHF), "dpo", known=["RLHF"])
-    assert names(plan) == ["dpo"]
+    assert names(plan) == ["dpo"] and plan.background == []
     assert set(plan.skipped_known) == {"RLHF", "PPO", "SFT", "POLICY-GRADIENT"}
 
 
-def test_max_depth_and_limit_keep_the_nearest_prerequisites() -> None:
+def test_max_depth_and_limit_keep_the_most_relevant_prerequisites() -> None:
     studied = index(*RLHF)
     assert names(study_path(studied, "dpo", max_depth=1)) == ["rlhf", "dpo"]
-    limited = study_path(studied, "dpo", limit=2)  # nearest first: RLHF, then PPO before SFT by name
-    assert names(limited) == ["ppo", "rlhf", "dpo"] and limited.truncated == 1 and not limited.complete
-    assert study_path(studied, "dpo").complete
+    assert not study_path(studied, "dpo", max_depth=1).complete
+    limited = study_path(studied, "dpo", limit=2)  # most relevant first: RLHF, then PPO before SFT by name
+    assert names(limited) == ["ppo", "rlhf", "dpo"] and [s.concept for s in limited.background] == [
+        "sft", "policy-gradient"]
+    assert limited.complete and study_path(studied, "dpo").complete
+
+
+def test_a_hub_passes_on_less_and_everything_lists_all_that_is_reachable() -> None:
+    spokes = [relation(f"user{i}", "USES", "hub") for i in range(30)]
+    studied = index(relation("target", "USES", "hub"), relation("target", "USES", "plain"),
+                    relation("hub", "USES", "behind-hub"), relation("plain", "USES", "behind-plain"), *spokes)
+    plan = study_path(studied, "target")
+    relevance = {s.concept: s.relevance for s in [*plan.steps, *plan.background]}
+    assert relevance["behind-plain"] > relevance["behind-hub"]  # the hub's 31 edges damp what lies behind it
+    far = index(*(relation(f"c{i}", "USES", f"c{i + 1}", 0.5) for i in range(8)))
+    assert len(study_path(far, "c0").background) < 7 <= len(study_path(far, "c0", everything=True).background)
 
 
 def test_ties_go_to_foundations_then_name() -> None:
@@ -108,8 +127,19 @@ def test_connection_prefers_the_prerequisite_chain_then_any_relation() -> None:
 def test_next_topics_are_the_learnable_frontier_ranked_by_what_they_unlock() -> None:
     studied = index(*RLHF)
     frontier = next_topics(studied, known=["policy-gradient", "sft"])
-    assert [(t.concept, t.unlocks) for t in frontier] == [("head", 3), ("ppo", 2), ("lora", 1)]
+    # MHA's head is a detail learnt with it, not a prerequisite: MHA is learnable and unlocks GQA and MQA.
+    assert [(t.concept, t.unlocks) for t in frontier] == [("mha", 2), ("ppo", 1), ("lora", 1)]
     assert frontier[1].needs == ["POLICY-GRADIENT"]  # RLHF is not there: it still needs PPO
+    toward = next_topics(studied, known=["policy-gradient", "sft"], goal="dpo")
+    assert [t.concept for t in toward] == ["ppo"] and toward[0].relevance
+
+
+def test_a_weak_link_unlocks_nothing() -> None:
+    """'regularization unlocks BERT' came from a training tip: a weak USES is no core prerequisite."""
+    studied = index(relation("bert", "USES", "transformer", 0.8), relation("bert", "USES", "regularization", 0.3),
+                    relation("transformer", "USES", "attention", 0.8))
+    frontier = {t.concept: t for t in next_topics(studied, known=["attention"])}
+    assert "regularization" not in frontier and frontier["transformer"].unlocks_examples == ["BERT"]
 
 
 def test_related_topics_rank_comparisons_variants_and_siblings() -> None:
