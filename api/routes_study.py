@@ -67,6 +67,9 @@ def get_related(concept: str, snapshot: SnapshotDep,
 @router.get("/gaps", response_model=GapReport)
 def get_gaps(snapshot: SnapshotDep, a: Name, known: KnownDep,
              b: Annotated[str | None, Query(min_length=1, max_length=200, description="second topic")] = None,
+             limit: Annotated[int, Query(ge=0, le=1000, description="items per kind")] = 10,
+             all: Annotated[bool, Query(description="every item, uncapped")] = False,
              ) -> ModelJSON:
-    """What the notes leave open around `a` (and between `a` and `b`), each item explained in one line."""
-    return ModelJSON(gaps(snapshot.index, a, b, known))
+    """What the notes leave open around `a` (and between `a` and `b`): its own sections and close neighbours,
+    each item checked against the text and explained in one line, capped per kind (`more` counts the rest)."""
+    return ModelJSON(gaps(snapshot.index, a, b, known, limit=limit, everything=all))

@@ -74,5 +74,15 @@ def known_names(values: list[str] | None) -> list[str]:
 
 
 def flat(text: str, width: int) -> str:
-    """Notes text on one line, shortened, escaped for rich."""
-    return escape(" ".join(text.split())[:width])
+    """Notes text on one line, escaped for rich; shortened at a word's end with '…' when longer than `width`.
+
+    >>> flat("Direct Preference Optimization directly optimizes", 30), flat("短句", 30)
+    ('Direct Preference Optimization…', '短句')
+    """
+    line = " ".join(text.split())
+    if len(line) <= width:
+        return escape(line)
+    cut = line[:width]
+    if line[width].isascii() and line[width].isalnum() and " " in cut:  # never inside a Latin word
+        cut = cut[:cut.rindex(" ")]
+    return escape(cut.rstrip(" ,，、;；:：") + "…")

@@ -140,17 +140,23 @@ def related(concept: Annotated[str, typer.Argument(help="Concept name, alias or 
 @commands.command()
 def gaps(a: Annotated[str, typer.Argument(help="A topic.")],
          b: Annotated[str | None, typer.Argument(help="A second, related topic.")] = None,
-         known: Known = None, as_json: Json = False) -> None:
-    """Gaps around A (or between A and B): bridges, unexplained concepts, unanswered questions, missing links."""
+         known: Known = None,
+         limit: Annotated[int, typer.Option(help="Items per kind (most telling first).")] = 10,
+         everything: Annotated[bool, typer.Option("--all", help="Every item, uncapped.")] = False,
+         as_json: Json = False) -> None:
+    """Gaps around A (or between A and B), in its own sections and close neighbours: bridges, unexplained
+    concepts, unanswered questions, missing links, each checked against the text."""
     from graph.study.gaps import gaps as find_gaps
 
-    report = _answer(lambda: find_gaps(load_study_index(), a, b, known_names(known)), as_json)
+    report = _answer(lambda: find_gaps(load_study_index(), a, b, known_names(known), limit, everything), as_json)
     if report is None:
         return None
     console.print(f"[bold]Gaps around {escape(', '.join(n for n in (a, b) if n))}[/bold] "
                   f"({len(report.area)} concepts in the area)")
     for item in report.items:
         console.print(f"  [cyan]{item.kind:<20}[/cyan] {flat(item.explanation, 160)}")
+    for kind, count in report.more.items():
+        console.print(f"  [dim]{kind}: {count} more (--all lists them)[/dim]")
     return None
 
 

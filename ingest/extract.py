@@ -53,6 +53,7 @@ _MODIFIER_AFTER = re.compile(r"\s*(的|中|里|之)")  # matched at a mention's 
 _DEFINING_AFTER = re.compile(r"\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
 _COOCCURRENCE, _COOCCURRENCE_CONFIDENCE = "co-occurrence", 0.3
+_COOCCURRENCE_WITH_CUE = "co-occurrence+cue"  # graph.study.gaps: a pair a sentence relates is no missing link
 _SYMMETRIC = frozenset(t for t in RelationType if t.symmetric)
 _Said = tuple[int, str, str, str]
 _BLOCK_JOIN = "\n\n"
@@ -254,7 +255,8 @@ class DocumentExtractor:
                 for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of, near):
                     self._record(reading, place)
                 if crowded:
-                    said = (*place, _COOCCURRENCE)
+                    # With a cue the sentence relates its concepts somehow, even where no rule could say how.
+                    said = (*place, _COOCCURRENCE_WITH_CUE if cues else _COOCCURRENCE)
                     for pair in cooccurring_pairs(mentions):  # ordered pairs already: recorded as they are
                         self.relations[(*pair, RelationType.RELATED_TO)].append(
                             (_COOCCURRENCE_CONFIDENCE, said, None))

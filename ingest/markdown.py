@@ -48,6 +48,7 @@ class Block:
     table: int | None = None
     is_lead: bool = False
     level: int = 0
+    link_only: bool = False  # its text is one or more links and nothing else: a reference or a table of contents
 
     def line_of(self, offset: int) -> int:
         """The 1-based source line of a character offset in `text` (soft breaks are kept as newlines)."""
@@ -90,6 +91,24 @@ def _collect_inline(nodes: list[Node], parts: list[str], bold: list[str]) -> Non
             parts.append(run)
         elif name not in ("html_inline", "image"):  # an image's alt text is a caption, often 'alt text': no prose
             _collect_inline(node.children, parts, bold)
+
+
+def _only_links(nodes: list[Node]) -> bool:
+    """Whether inline nodes are links and nothing else ('- [什么是 RLHF？](#rlhf)', '[Paper](https://…)')."""
+    found = False
+    for node in nodes:
+        name = node.name
+        if name in ("softbreak", "hardbreak") or (name == "text" and not node.meta.get("content", "").strip()):
+            continue
+        if name == "link":
+            found = True
+        elif name in ("strong", "em"):
+            if not _only_links(node.children):
+                return False
+            found = True
+        else:
+            return False
+    return found
 
 
 def _is_lead(text: str, bold: list[str]) -> bool:
@@ -235,6 +254,7 @@ class _TreeWalker:
             return
         plain = _INLINE_MATH.sub(" ", plain)
         self.builder.add_block(kind, self.line(node), plain, bold)
+        self.builder.blocks[-1].link_only = _only_links(inline)
 
     def block_like_code(self, node: Node) -> None:
         """Display math written as a paragraph ('$$ ... $$') stays out of extraction like code."""
@@ -341,8 +361,8 @@ def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], d
     asks = [_question_text(block) for block in blocks]  # once per block: each question looks ahead at the rest
     for index, block in enumerate(blocks):
         asked = asks[index]
-        if asked is None or block.kind not in ("heading", "paragraph", "item"):
-            continue
+        if asked is None or block.kind not in ("heading", "paragraph", "item") or block.link_only:
+            continue  # a link titled with a question points elsewhere: it asks nothing here
         metadata: dict[str, str] = {}
         _, newline, rest = block.text.strip().partition("\n")
         answered = bool(newline) and len(_ANSWER_MARK.sub("", rest).strip()) >= 4

@@ -107,6 +107,7 @@ class GapReport(Model):
     b: str | None = None
     area: list[str]
     items: list[GapItem]
+    more: dict[str, int] = Field(default_factory=dict, description="items per kind left out by the cap")
 
 
 class DoctorReport(Model):

@@ -72,3 +72,8 @@ def test_malformed_markdown_still_parses() -> None:
 
 def test_tag_values_may_contain_spaces() -> None:
     assert parse_tags("#LoRA #参数高效微调 #Reward Hacking") == ["LoRA", "参数高效微调", "Reward Hacking"]
+
+
+def test_a_link_titled_with_a_question_is_no_question() -> None:
+    doc = parse_markdown("d", "# 目录\n\n- [什么是RLHF？](#rlhf)\n- [**为什么用PPO？**](#ppo)\n\n## 什么是DPO？\n\nDPO 是一种方法。\n")
+    assert [q.text for q in doc.questions] == ["什么是DPO？"]

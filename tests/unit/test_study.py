@@ -155,8 +155,10 @@ def test_gaps_name_bridges_unexplained_concepts_unanswered_questions_and_missing
                      concepts=["grpo"])
     asked_use = relation("grpo", "USES", "ppo").model_copy(update={"evidence": [Evidence(
         document="notes.md", line=3, section="s", text="What is GRPO, and why does it use PPO?")]})
-    studied = index(asked_use, relation("ppo", "USES", "pg"), relation("dpo", "USES", "pg"),
-                    relation("grpo", "RELATED_TO", "dpo", 0.3), questions=(asked,), undefined=("grpo",))
+    listed = Relation(source="grpo", target="dpo", type=RelationType.RELATED_TO, confidence=0.3, evidence=[
+        Evidence(document="notes.md", line=7, section="s", text="常见算法：GRPO、DPO", rule="co-occurrence")])
+    studied = index(asked_use, relation("ppo", "USES", "pg"), relation("dpo", "USES", "pg"), listed,
+                    questions=(asked,), undefined=("grpo",))
     report = gaps(studied, "grpo", "dpo", known=["pg"])
     kinds = {(item.kind, tuple(item.concepts)) for item in report.items}
     assert ("bridging", ("pg",)) in kinds and ("bridging", ("ppo",)) in kinds
@@ -165,8 +167,30 @@ def test_gaps_name_bridges_unexplained_concepts_unanswered_questions_and_missing
     assert ("missing_link", ("dpo", "grpo")) in kinds
     assert ("missing_prerequisite", ("ppo",)) in kinds
     link = next(i for i in report.items if i.kind == "missing_link" and i.concepts == ["dpo", "grpo"])
-    assert link.evidence == ["grpo RELATED_TO dpo (0)"]
+    assert link.evidence == ["常见算法：GRPO、DPO"]
     assert all(item.explanation and "\n" not in item.explanation for item in report.items)
+
+
+def test_a_missing_link_is_a_pair_only_ever_listed_side_by_side() -> None:
+    def together(a: str, b: str, text: str, rule: str = "co-occurrence") -> Relation:
+        return Relation(source=a, target=b, type=RelationType.RELATED_TO, confidence=0.3, evidence=[
+            Evidence(document="notes.md", line=20, section="s", text=text, rule=rule)])
+    studied = index(*(relation("topic", "USES", c) for c in ("alpha", "beta", "gamma", "delta")),
+                    together("alpha", "beta", "常见的有 ALPHA、BETA 等"),
+                    together("alpha", "gamma", "ALPHA 通过 GAMMA 训练", "co-occurrence+cue"),
+                    together("alpha", "delta", "ALPHA 的输出会送进 DELTA"))
+    links = [tuple(i.concepts) for i in gaps(studied, "topic").items if i.kind == "missing_link"]
+    # alpha–gamma: a cue relates them; alpha–delta: words between them say how; beta–gamma: never named together
+    assert links == [("alpha", "beta")]
+
+
+def test_each_kind_is_capped_and_the_rest_counted() -> None:
+    many = [relation("topic", "USES", f"u{i:02d}") for i in range(14)]
+    studied = index(*many, undefined=tuple(f"u{i:02d}" for i in range(14)))
+    capped = gaps(studied, "topic", limit=5)
+    assert sum(i.kind == "unexplained" for i in capped.items) == 5 and capped.more == {"unexplained": 9}
+    full = gaps(studied, "topic", everything=True)
+    assert sum(i.kind == "unexplained" for i in full.items) == 14 and full.more == {}
 
 
 def test_empty_answers_are_empty_not_errors() -> None:
