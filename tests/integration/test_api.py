@@ -309,7 +309,11 @@ def test_map_pages_draw_the_same_answers_as_the_json_endpoints(client: TestClien
     drawn = map_records(client.get("/map/path", params={"target": "DPO"}).text)
     assert [n["label"] for n in drawn] == [f"{s['order']}. {s['name']}" for s in plan["steps"]]
     gaps_page = client.get("/map/gaps", params={"a": "LoRA", "b": "QLoRA"})
-    assert gaps_page.status_code == 200 and "missing link" in gaps_page.text
+    report = client.get("/gaps", params={"a": "LoRA", "b": "QLoRA"}).json()
+    labels = {"bridging": "bridging concept", "unexplained": "unexplained concept", "unanswered": "unanswered question",
+              "missing_link": "missing link", "missing_prerequisite": "missing prerequisite"}
+    assert gaps_page.status_code == 200 and report["items"]
+    assert all(labels[item["kind"]] in gaps_page.text for item in report["items"])
     capped = client.get("/map", params={"cap": 5}).text
     assert len(map_records(capped)) == 5 and "showing the 5 most connected" in capped
 
