@@ -84,9 +84,8 @@ def path(
     for step in plan.steps:
         stars = f" 难度 {step.difficulty:g}" if step.difficulty else ""
         console.print(f"{step.order:>3}. [bold]{escape(step.name)}[/bold]  ~{step.effort_minutes} min{stars}")
-        if step.chain:
-            console.print(f"     why: {escape('; '.join(statement(w, index.name) for w in step.chain))} — "
-                          f"“{flat(step.chain[0].sentence, 100)}”")
+        if step.because and step.chain:
+            console.print(f"     why: {escape(step.because)} — “{flat(step.chain[0].sentence, 100)}”")
         for place in step.read_at[:2]:
             console.print(f"     read: {escape(place.document)}:{place.line} § {flat(place.section, 60)}")
         for question in step.questions[:2]:

@@ -119,6 +119,26 @@ async function showConcept(conceptId) {
 }
 
 // ---- study path ----
+// One step: its name and effort, why the target needs it (the chain, as the notes state it), where to read it
+// and the questions that test it. Every text goes in through textContent (element()), never as HTML.
+function stepItem(step, target) {
+  const item = element("li", null, step.concept === target ? "target" : "");
+  item.dataset.concept = step.concept;
+  item.append(element("b", step.name), element("span", ` ~${step.effort_minutes} min`, "muted"));
+  if (step.because) {
+    item.append(element("div", `why: ${step.because}`, "why"));
+    if (step.why) item.append(element("div", `“${step.why.sentence}”`, "evidence"));
+  }
+  for (const place of step.read_at.slice(0, 2)) {
+    item.append(element("div", `read: ${place.document}:${place.line} § ${place.section}`, "read"));
+  }
+  for (const question of step.questions.slice(0, 2)) {
+    item.append(element("div", `test: ${question.text} (${question.answered ? "answered" : "unanswered"})`,
+                        question.answered ? "question" : "question open"));
+  }
+  return item;
+}
+
 async function planPath(event) {
   if (event) event.preventDefault();
   showError(null);
@@ -127,16 +147,15 @@ async function planPath(event) {
   if (!target) return;
   try {
     const plan = await getJSON("/paths/study", {target, known});
-    $("path-steps").replaceChildren(...plan.steps.map((step) => {
-      const item = element("li", null, step.concept === plan.target ? "target" : "");
-      item.dataset.concept = step.concept;
-      item.append(element("b", step.name), element("span", ` ~${step.effort_minutes} min`, "muted"));
-      if (step.why) item.append(element("div", `why: “${step.why.sentence}”`, "evidence"));
-      return item;
-    }));
+    $("path-steps").replaceChildren(...plan.steps.map((step) => stepItem(step, plan.target)));
+    const background = $("path-background");
+    background.hidden = !plan.background.length;
+    background.open = false;
+    $("path-background-count").textContent = `background: ${plan.background.length} more prerequisites, most relevant first`;
+    $("path-background-steps").replaceChildren(...plan.background.map((step) => stepItem(step, plan.target)));
     const notes = [];
     if (plan.skipped_known.length) notes.push(`skipped as known: ${plan.skipped_known.join(", ")}`);
-    if (!plan.complete) notes.push(`${plan.truncated} more prerequisites left out`);
+    if (!plan.complete) notes.push(`${plan.truncated} more prerequisites not listed`);
     $("path-note").textContent = notes.join("; ");
     showMap("/map/path", {target, known}, `study path to ${plan.target_name}`);
   } catch (error) {
@@ -158,6 +177,9 @@ async function findGaps(event) {
       item.append(element("span", gap.kind.replace("_", " "), `tag ${gap.kind}`), ` ${gap.explanation}`);
       return item;
     }));
+    for (const [kind, count] of Object.entries(report.more || {})) {
+      $("gaps-items").append(element("li", `${kind.replace("_", " ")}: ${count} more`, "muted"));
+    }
     if (!report.items.length) $("gaps-items").replaceChildren(element("li", "no gaps found", "muted"));
     showMap("/map/gaps", {a, b, known}, b ? `gaps between ${a} and ${b}` : `gaps around ${a}`);
   } catch (error) {

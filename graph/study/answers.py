@@ -40,6 +40,7 @@ class StudyStep(Model):
     why: Why | None = Field(default=None, description="the chain's first relation: this step and the next")
     chain: list[Why] = Field(default_factory=list, description="the relations that tie this step to the target, "
                                                                 "each in its own direction, from this step on")
+    because: str | None = Field(default=None, description="the chain read out: 'RLHF uses PPO; DPO replaces RLHF'")
     relevance: float = Field(default=1.0, description="how much the target needs it (1 for the target)")
     read_at: list[Location] = Field(default_factory=list)
     questions: list[QuestionRef] = Field(default_factory=list)

@@ -12,6 +12,7 @@ from graph.study.answers import Connection, Hop, StudyPath, StudyStep
 from graph.study.index import StudyIndex, why
 from graph.study.plan_order import ancestor_sets, ordered
 from graph.study.relevance import FLOOR, MAX_HOPS, Reached, Relevance, relevance
+from graph.study.wording import statement
 
 CORE_STEPS = 10  # a plan's core: what the target needs most, in study order
 # The core: the target's own prerequisites (not a detail of it such as 'rank PART_OF LoRA'), and a prerequisite
@@ -81,6 +82,7 @@ def _step(index: StudyIndex, number: int, reached: Reached) -> StudyStep:
     return StudyStep(
         order=number, concept=reached.concept, name=index.name(reached.concept), depth=reached.hops,
         needed_for=reached.next_step, why=chain[0], chain=chain, relevance=reached.relevance,
+        because="; ".join(statement(w, index.name) for w in chain),
         read_at=facts.read_at, questions=facts.questions, difficulty=facts.difficulty,
         effort_minutes=facts.effort_minutes,
     )

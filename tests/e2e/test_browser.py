@@ -111,6 +111,16 @@ def test_study_path_for_dpo_orders_ppo_first_and_draws_every_step(base: str, wat
     plan = httpx.get(f"{base}/paths/study", params={"target": "DPO"}).json()
     assert order == [step["concept"] for step in plan["steps"]]
     assert "ppo" in order and order.index("ppo") < order.index("dpo") == len(order) - 1
+    # Each core step says why (the chain as the notes state it), where to read and what tests it, as the CLI does.
+    first = plan["steps"][0]
+    shown = page.locator("#path-steps li").first.inner_text()
+    assert first["because"] in shown and "read:" in shown
+    assert (not first["questions"]) or first["questions"][0]["text"][:10] in shown
+    background = page.locator("#path-background")
+    assert background.is_hidden() == (not plan["background"])
+    if plan["background"]:
+        assert background.get_attribute("open") is None  # collapsed until asked for
+        assert page.locator("#path-background-steps li").count() == len(plan["background"])
     frame = map_frame(watched, "/map/path")
     assert frame.evaluate("window.studygraphMap.nodes.length") == len(plan["steps"])
     assert frame.locator("#map canvas").count() == 1
