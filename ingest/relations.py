@@ -197,7 +197,7 @@ class SentenceReader(SentenceShapes):
         return self._pairs(left, right, relation, confidence, cue)
 
     def _named_container(self, left: list[str], cue: Cue) -> bool:
-        """'为什么 Transformer 中使用 LayerNorm': a named model right before 中 is where, and so who, uses it."""
+        """'为什么 BERT 中使用 GELU': a named model right before 中 is where, and so who, uses it."""
         if len(left) != 1 or not re.fullmatch(r"\s*[中里]\s*", self._gap_after(left, cue.start)):
             return False
         mention = max((m for m in self.mentions if m.concept == left[0] and m.end <= cue.start), key=BY_START)
@@ -211,7 +211,7 @@ class SentenceReader(SentenceShapes):
         first = self._first_start(targets, cue.start)
         sources = self.left_group(first, 8)
         if sources and "的" in self._gap_after(sources, first):
-            sources = []  # "一种融合多任务信息的Adapter的变体": the name before sits in a phrase describing the target
+            sources = []  # "一种加入门控信息的LSTM的变体": the name before sits in a phrase describing the target
         confidence = cue.spec.confidence
         if not sources:
             before = self.text[:first]
@@ -364,7 +364,7 @@ class SentenceReader(SentenceShapes):
 
 
     def _divided_by_criterion(self, position: int) -> list[str]:
-        """'线性量化又可以按照对称性划分为…': the concept opening the clause is divided, by the criterion after it."""
+        """'结构化剪枝又可以按照粒度划分为…': the concept opening the clause is divided, by the criterion after it."""
         clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, position)), default=0)
         lead = len(self.text[clause_start:position]) - len(DISCOURSE_LEAD.sub(
             "", self.text[clause_start:position].lstrip(" *_")))
@@ -372,6 +372,11 @@ class SentenceReader(SentenceShapes):
         if opener is None or not BY_CRITERION.fullmatch(self.text[opener.end:position]):
             return []
         return [opener.concept]
+
+
+# What a sentence without a cue needs for a shape rule to read it: a bracket, a colon, 从, 是, a pair's bounds,
+# or a likeness ('与 X 不同，Y …').
+_SHAPE_MARKS = ("从", "(", "（", "是", "之间", "between", ":", "：", "不同", "类似", "相似", "一样")
 
 
 def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: str | None,
@@ -384,8 +389,8 @@ def read_sentence(text: str, mentions: list[Mention], cues: list[Cue], subject: 
     ...     "BERT 用 WordPiece", ms, [Cue("用", CUES["用"], 5, 6)], None, [], lambda c: None)]
     [('bert', 'USES', 'wordpiece')]
     """
-    if not cues and not any(mark in text for mark in ("从", "(", "（", "是", "之间", "between", ":", "：")):
-        return []  # no rule reads a sentence without a cue, a bracket, a colon, 从, 是 or 'between'
+    if not cues and not any(mark in text for mark in _SHAPE_MARKS):
+        return []  # no rule reads a sentence without a cue or one of the marks a shape rule starts from
     return SentenceReader(text, mentions, subject, previous, kind_of, subject_is_near).read(cues)
 
 

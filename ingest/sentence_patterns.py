@@ -57,7 +57,7 @@ VERB_COORDINATION = re.compile(r"\s*(?:和|与|或|并)\s*[\u4e00-\u9fff]{1,2}(?
 PARENTHETICAL = re.compile(r"\s*[(（][^()（）]{0,40}[)）]\s*")
 COLON_LIST_HEAD = re.compile(r"\s*(?:techniques|methods|strategies|types|kinds|approaches|algorithms|models|"
                              r"方法|技术|策略|类型|算法|模型|实现|形式|方式)?\s*[:：]\s*$", re.IGNORECASE)
-# Before a category that a colon list follows: '两种类型的模型并行：', '典型的张量并行实现：', 'three kinds of X:'.
+# Before a category that a colon list follows: '三种类型的剪枝：', '典型的量化实现：', 'three kinds of X:'.
 COUNTED_KIND_BEFORE = re.compile(r"(?:[几两三四五多]|\d+)\s*(?:种|类)(?:类型|形式)?的?\s*$|典型的?\s*$|"
                                  r"(?:two|three|four|several|main|different)\s+(?:kinds|types|forms)\s+of\s+$",
                                  re.IGNORECASE)

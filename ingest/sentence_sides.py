@@ -197,7 +197,7 @@ class SentenceSides:
         group = [after[0]]
         for mention in after[1:]:
             if _inside_brackets(self.text, group[-1].end, mention.start) and self.text[mention.start].isdigit():
-                continue  # "Megatron-LM（1D）、Colossal-AI": a size or version in brackets describes a member
+                continue  # "LLaMA（7B）、Qwen（14B）": a size or version in brackets describes a member
             if not self._joined(group[-1], mention) or self._starts_clause(mention):
                 break
             group.append(mention)

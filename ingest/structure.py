@@ -53,7 +53,7 @@ def attribute_relations(text: str, mentions: list[Mention], subject: str | None,
     relation, direction = spec
     if len(_VALUE_FILLER.sub("", without_mentions(text[match.end():], [
             Mention(m.concept, m.start - match.end(), m.end - match.end()) for m in mentions if m.start >= match.end()]))) > 8:
-        return []  # "归一化：在训练过程中，BatchNorm 对…": the label heads prose, not a list of values
+        return []  # "正则化：训练时，Dropout 会…": the label heads prose, not a list of values
     values = [m.concept for m in mentions if m.start >= match.end() and m.concept != subject]
     rule = f"attribute:{match.group(1).strip()}"
     readings = []

@@ -385,11 +385,11 @@ _LISTED_RUN = re.compile(r"[\u3400-\u9fff]{2,16}(?:、[\u3400-\u9fff]{2,16})+")
 
 
 def listed(text: str) -> list[str]:
-    """Members of a list joined by 、 ('线性量化、非线性量化'): each that ends in a head noun is a name, as its
+    """Members of a list joined by 、 ('结构化剪枝、非结构化剪枝'): each that ends in a head noun is a name, as its
     neighbours are, even when the notes say it once. The first member loses the words of the clause before it.
 
-    >>> listed("可以划分为线性量化、非线性量化等方式")
-    ['线性量化', '非线性量化']
+    >>> listed("可以划分为结构化剪枝、非结构化剪枝等方式")
+    ['结构化剪枝', '非结构化剪枝']
     """
     members: list[str] = []
     for run in _LISTED_RUN.finditer(text):

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from graph.models import Concept, RelationType
+from graph.models import Concept, RelationType, Section
 from graph.normalize import concept_key
 from graph.study.answers import GapItem, GapReport
 from graph.study.index import StudyIndex
@@ -82,6 +82,8 @@ def _chapter(index: StudyIndex, concept_id: str) -> tuple[set[str], set[str]]:
         if chapters:
             spans[document.id] = chapters
             asked |= {q.id for q in document.questions if any(start <= q.line <= end for start, end in chapters)}
+    if not spans:
+        return asked, set()
     named = {c.id for c in index.graph.concepts if any(
         start <= loc.line <= end for loc in c.locations for start, end in spans.get(loc.document, ()))}
     return asked, named
@@ -108,6 +110,9 @@ def _unexplained(index: StudyIndex, area: set[str]) -> list[GapItem]:
     headings, and outside them met at most once: most asked about first."""
     asked_lines, heading_lines = index.question_and_heading_lines
     ask_or_name = asked_lines | heading_lines
+    sections = {(d.id, s.line_start): s for d in index.graph.documents for s in d.sections}
+    open_questions = {(d.id, q.line) for d in index.graph.documents for q in d.questions if not q.answered}
+    keys = {other: concept_key(index.name(other)) for other in area}
     found = []
     for concept_id in area:
         concept = index.concepts[concept_id]
@@ -117,8 +122,8 @@ def _unexplained(index: StudyIndex, area: set[str]) -> list[GapItem]:
             continue
         body = {(loc.document, loc.line) for loc in concept.locations} - asked_lines - heading_lines
         asked = len(index.questions.get(concept_id, []))
-        if _has_own_section(index, concept_id) or _shown_by_examples(concept) or _part_of_a_longer_name(
-                index, concept_id, area):
+        if _has_own_section(concept, sections, open_questions) or _shown_by_examples(concept) or (
+                _part_of_a_longer_name(concept_id, keys)):
             continue
         if len(body) <= 1 and (asked or concept.locations):
             found.append((-asked, -len(concept.locations), index.name(concept_id), GapItem(
@@ -128,20 +133,18 @@ def _unexplained(index: StudyIndex, area: set[str]) -> list[GapItem]:
     return [item for *_, item in sorted(found, key=lambda row: row[:3])]
 
 
-def _part_of_a_longer_name(index: StudyIndex, concept_id: str, area: set[str]) -> bool:
+def _part_of_a_longer_name(concept_id: str, keys: dict[str, str]) -> bool:
     """'Grouped-Query' where the area also holds 'Grouped-Query Attention': a clipped spelling of a concept the
-    notes do explain, not a concept of its own."""
-    name = concept_key(index.name(concept_id))
-    return len(name) >= 4 and any(other != concept_id and name in concept_key(index.name(other)) and
-                                  len(concept_key(index.name(other))) > len(name) for other in area)
+    notes do explain, not a concept of its own (`keys`: the area's names, folded)."""
+    name = keys[concept_id]
+    return len(name) >= 4 and any(other != concept_id and len(key) > len(name) and name in key
+                                  for other, key in keys.items())
 
 
-def _has_own_section(index: StudyIndex, concept_id: str) -> bool:
+def _has_own_section(concept: Concept, sections: dict[tuple[str, int], Section],
+                     open_questions: set[tuple[str, int]]) -> bool:
     """A heading that names the concept, with text under it: the section explains it (a question heading only
     when the notes answer it)."""
-    sections = {(d.id, s.line_start): s for d in index.graph.documents for s in d.sections}
-    open_questions = {(d.id, q.line) for d in index.graph.documents for q in d.questions if not q.answered}
-    concept = index.concepts[concept_id]
     return any(place in sections and place not in open_questions and
                sections[place].line_end > sections[place].line_start + 1
                for place in ((loc.document, loc.line) for loc in concept.locations))
@@ -152,7 +155,7 @@ _EXAMPLES_AFTER = re.compile(r"^[^，,。;；]{0,6}?(?:[，,:：]\s*)?(?:如|例
 
 
 def _shown_by_examples(concept: Concept) -> bool:
-    """'通过数据增强技术，如数据合成、数据扩增等': a concept followed by its examples is explained by them."""
+    """'采用剪枝技术，如结构化剪枝、量化感知剪枝等': a concept followed by its examples is explained by them."""
     example = concept.example
     if example is None:
         return False
