@@ -62,6 +62,14 @@ def test_path_between_and_gaps_explain_themselves(seeded: Path) -> None:
     connection = json.loads(run_cli(seeded, "path", "--from", "PPO", "--to", "DPO", "--json").stdout)
     assert connection["kind"] == "prerequisite chain" and connection["concepts"][0] == "ppo"
     assert all(hop["why"]["sentence"] for hop in connection["hops"])
+    printed = run_cli(seeded, "path", "--from", "PPO", "--to", "DPO").stdout
+    for hop in connection["hops"]:  # every hop printed the relation's way: no false sentence in walking order
+        why = hop["why"]
+        if why["source"] == hop["source"]:
+            assert f"—{why['type']}→" in printed
+        else:
+            assert f"←{why['type']}—" in printed
+    assert "RLHF uses PPO" in printed and "PPO uses RLHF" not in printed
     report = json.loads(run_cli(seeded, "gaps", "RLHF", "--json").stdout)
     assert {item["kind"] for item in report["items"]} >= {"unanswered", "missing_link"}
     done = run_cli(seeded, "path", "DPOO", check=False)

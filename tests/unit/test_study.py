@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import ConceptNotFound
-from graph.models import Concept, Document, Evidence, KnowledgeGraph, Location, Question, Relation, RelationType
+from graph.models import (
+    Concept,
+    Document,
+    Evidence,
+    KnowledgeGraph,
+    Location,
+    Question,
+    Relation,
+    RelationType,
+    Section,
+)
 from graph.study.doctor import doctor
 from graph.study.gaps import gaps
 from graph.study.index import StudyIndex
@@ -182,6 +192,20 @@ def test_a_missing_link_is_a_pair_only_ever_listed_side_by_side() -> None:
     links = [tuple(i.concepts) for i in gaps(studied, "topic").items if i.kind == "missing_link"]
     # alpha–gamma: a cue relates them; alpha–delta: words between them say how; beta–gamma: never named together
     assert links == [("alpha", "beta")]
+
+
+def test_gaps_stay_in_the_topic_s_own_sections_and_close_neighbours() -> None:
+    document = Document(id="notes.md", path="notes.md", title="t", sha256="0", encoding="utf-8", chars=1, lines=99,
+                        sections=[Section(id="s1", heading="TOPIC", level=2, line_start=1, line_end=10),
+                                  Section(id="s2", heading="Other", level=2, line_start=11, line_end=30)])
+    concepts = [concept("topic", lines=(1,)), concept("near", None, (4,)), concept("inside", None, (6,)),
+                concept("far", None, (20,)), concept("farther", None, (22,))]
+    studied = StudyIndex(KnowledgeGraph(documents=[document], concepts=concepts, relations=[
+        relation("topic", "USES", "near"), relation("near", "USES", "far"), relation("far", "USES", "farther")]))
+    report = gaps(studied, "topic")
+    assert {"topic", "near", "inside"} <= set(report.area) and not {"far", "farther"} & set(report.area)
+    unexplained = {c for item in report.items if item.kind == "unexplained" for c in item.concepts}
+    assert unexplained == {"near", "inside"}
 
 
 def test_each_kind_is_capped_and_the_rest_counted() -> None:
