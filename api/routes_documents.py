@@ -86,7 +86,15 @@ def delete_document(document_id: str, service: ServiceDep) -> RemovalReport:
     return RemovalReport(removed=document_id, documents=len(graph.documents), concepts=len(graph.concepts))
 
 
-@router.post("/import", response_model=ImportReport, responses=WRITE_ERROR_RESPONSES, dependencies=[Writer])
+_GRAPH_FILE_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["concepts"], "description": "a graph file as GET /export writes it",
+    "properties": {"concepts": {"type": "array", "items": {"type": "object"}},
+                   "relations": {"type": "array", "items": {"type": "object"}},
+                   "documents": {"type": "array", "items": {"type": "object"}}}}}}}}
+
+
+@router.post("/import", response_model=ImportReport, responses=WRITE_ERROR_RESPONSES, dependencies=[Writer],
+             openapi_extra=_GRAPH_FILE_BODY)
 async def import_graph(request: Request, service: ServiceDep, settings: SettingsDep,
                        replace: Annotated[bool, Query(description="drop every document not in the file")] = False,
                        ) -> ImportReport:
