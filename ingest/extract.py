@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import attrgetter
@@ -52,6 +52,7 @@ _NAMED_SORT = re.compile(r"[A-Z][\w.+#-]*(?:\s[\w.+#-]+)*\s?(" + _CATEGORY_WORD.
 _MODIFIER_AFTER = re.compile(r"\s*(的|中|里|之)")  # matched at a mention's end
 _DEFINING_AFTER = re.compile(r"\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
+_TYPED_EVIDENCE_CAP = 20  # sentences quoted for one relation of one document; its weight counts them all
 _COOCCURRENCE, _COOCCURRENCE_CONFIDENCE = "co-occurrence", 0.3
 _COOCCURRENCE_WITH_CUE = "co-occurrence+cue"  # graph.study.gaps: a pair a sentence relates is no missing link
 _SYMMETRIC = frozenset(t for t in RelationType if t.symmetric)
@@ -78,6 +79,42 @@ class _ConceptTally:
     definition: str | None = None
     definition_source: Location | None = None
     example: Evidence | None = None
+
+
+MAX_EVIDENCE_CHARS = 300  # a longer sentence is kept as the stretch around the two concepts, so a single huge
+# line cannot make every evidence record as large as the document
+
+
+MAX_SENTENCE_CHARS = 400  # a longer run without a sentence end is read in pieces: the rules are linear per cue
+
+
+def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence; a run of more than MAX_SENTENCE_CHARS without an end is cut at its last
+    comma or space before the limit (or at the limit), so no sentence makes the cue rules quadratic.
+
+    >>> [e - s for s, e in sentence_spans("甲，" * 300)]
+    [400, 200]
+    """
+    for match in _SENTENCE.finditer(text):
+        start, end = match.span()
+        while end - start > MAX_SENTENCE_CHARS:
+            limit = start + MAX_SENTENCE_CHARS
+            cut = max(text.rfind("，", start, limit), text.rfind(",", start, limit), text.rfind(" ", start, limit))
+            cut = cut + 1 if cut > start + MAX_SENTENCE_CHARS // 2 else limit
+            yield start, cut
+            start = cut
+        yield start, end
+
+
+def _clipped(text: str, mentions: list[Mention], a: str, b: str) -> str:
+    """The part of a long sentence from a little before the first of the two concepts to a little after the
+    last, with '…' where it was cut; a side named only around the sentence counts as its start."""
+    spans = [(m.start, m.end) for m in mentions if m.concept in (a, b)] or [(0, 0)]
+    start = max(0, min(s for s, _ in spans) - 60)
+    end = min(len(text), max(e for _, e in spans) + 60)
+    if end - start > MAX_EVIDENCE_CHARS:
+        end = start + MAX_EVIDENCE_CHARS
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
 
 
 def _one_per_phrase(mentions: list[Mention], text: str) -> list[Mention]:
@@ -164,11 +201,12 @@ class DocumentExtractor:
             # says nothing.
             if entry is not None and own is not None and own.id == mention.concept:
                 pairs.append((mention, entry.id))
+        spans = list(sentence_spans(text)) if pairs else []
         for name, category in pairs:
             if name.concept != category:
-                sentence = next((m for m in _SENTENCE.finditer(text) if m.start() <= name.start < m.end()), None)
+                around = spans[max(bisect_right(spans, (name.start, len(text) + 1)) - 1, 0)]
                 self._add(Reading(name.concept, category, RelationType.IS_A, 0.55, "apposition"), block,
-                          name.start, sentence.group(0) if sentence else text)
+                          name.start, text[around[0]:around[1]])
 
     def _register_term(self, concept_id: str, text: str) -> None:
         if concept_id not in self.concepts:
@@ -221,7 +259,21 @@ class DocumentExtractor:
         source, target = reading.source, reading.target
         if reading.type in _SYMMETRIC and source > target:
             source, target = target, source
+        if len(place[2]) > MAX_EVIDENCE_CHARS + 2:  # a structure rule's whole block: keep the part that names them
+            place = (place[0], place[1], self._around(place[2], source, target))
         self.relations[(source, target, reading.type)].append((reading.confidence, (*place, reading.rule), reading.first))
+
+    def _around(self, text: str, *concepts: str) -> str:
+        """The stretch of a long text around the first place it names one of the concepts."""
+        folded = text.casefold()
+        spots = []
+        for concept_id in concepts:
+            tally = self.concepts.get(concept_id)
+            labels = [tally.name, *tally.aliases] if tally else [concept_id]
+            spots += [at for at in (folded.find(label.casefold()) for label in labels if label) if at >= 0]
+        start = max(0, min(spots, default=0) - 60)
+        end = min(len(text), start + MAX_EVIDENCE_CHARS)
+        return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
 
     def _read_sentences(self, folded: str, block: Block, block_mentions: list[Mention], block_cues: list[Cue],
                         subject: str | None, near: bool) -> None:
@@ -230,8 +282,7 @@ class DocumentExtractor:
         previous: list[str] = []
         mention_starts = [m.start for m in block_mentions]
         cue_starts = [c.start for c in block_cues]
-        for sentence in _SENTENCE.finditer(folded):
-            start, end = sentence.span()
+        for start, end in sentence_spans(folded):
             first, last = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
             if first == last:
                 continue
@@ -251,15 +302,19 @@ class DocumentExtractor:
                 cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start) for c in cues]
             crowded = len(mentions) > 1
             if cues or crowded:  # without a cue, every rule needs two concepts
-                place = (block.line_of(start), block.heading, text.strip())
+                line, stated = block.line_of(start), text.strip()
+                place = (line, block.heading, stated)
+                long = len(stated) > MAX_EVIDENCE_CHARS
                 for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of, near):
-                    self._record(reading, place)
+                    self._record(reading, (line, block.heading, _clipped(text, mentions, reading.source,
+                                                                        reading.target)) if long else place)
                 if crowded:
                     # With a cue the sentence relates its concepts somehow, even where no rule could say how.
-                    said = (*place, _COOCCURRENCE_WITH_CUE if cues else _COOCCURRENCE)
+                    rule = _COOCCURRENCE_WITH_CUE if cues else _COOCCURRENCE
+                    said = (*place, rule)
                     for pair in cooccurring_pairs(mentions):  # ordered pairs already: recorded as they are
-                        self.relations[(*pair, RelationType.RELATED_TO)].append(
-                            (_COOCCURRENCE_CONFIDENCE, said, None))
+                        self.relations[(*pair, RelationType.RELATED_TO)].append((_COOCCURRENCE_CONFIDENCE, (
+                            line, block.heading, _clipped(text, mentions, *pair), rule) if long else said, None))
             self._note_examples(mentions, text, block, start)
             self._maybe_define(mentions[0], text, block, start)
             previous = [mentions[0].concept] if len(mentions) == 1 else list(
@@ -453,8 +508,7 @@ class DocumentExtractor:
         shared: dict[_Said, Evidence] = {}  # a sentence that states several relations is one (frozen) Evidence
         for (source, target, relation_type), found in self.relations.items():
             said = list({(line, text): (line, section, text, rule) for _, (line, section, text, rule), _ in found}.values())
-            if relation_type is RelationType.RELATED_TO:
-                said = said[:_RELATED_EVIDENCE_CAP]
+            said = said[:_RELATED_EVIDENCE_CAP if relation_type is RelationType.RELATED_TO else _TYPED_EVIDENCE_CAP]
             evidence = [shared.get(key) or shared.setdefault(key, self._evidence(*key)) for key in said]
             relations.append(Relation(source=source, target=target, type=relation_type,
                                       confidence=noisy_or(c for c, _, _ in found), weight=len(found),

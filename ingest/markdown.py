@@ -55,6 +55,9 @@ class Block:
         return self.line + self.text.count("\n", 0, offset)
 
 
+MAX_HEADING_CHARS = 160
+
+
 @dataclass
 class ParsedDocument:
     """The structure of one document, ready for concept and relation extraction."""
@@ -168,6 +171,8 @@ class _Builder:
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         parent = self.stack[-1].id if self.stack else None
+        if len(heading) > MAX_HEADING_CHARS:  # every location under it repeats the heading: keep it short
+            heading = heading[:MAX_HEADING_CHARS].rstrip() + "…"
         section = Section(
             id=f"{self.doc_id}#L{line}", heading=heading, level=level,
             line_start=line, line_end=self.total_lines, parent=parent,
