@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     map_node_cap: int = Field(default=800, gt=0)
     # `studygraph serve`: server processes; each holds the graph in memory and answers requests on its own core.
     workers: int = Field(default=1, ge=1, le=64)
+
+    @field_validator("api_token", mode="before")
+    @classmethod
+    def _blank_token_is_no_token(cls, value: object) -> object:
+        """`STUDYGRAPH_API_TOKEN=` (as `${VAR:-}` in compose files yields) sets no token: an empty string must not
+        count as one, or a bare `Authorization: Bearer` would pass."""
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 @lru_cache
