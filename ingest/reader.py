@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +107,27 @@ def note_from_bytes(doc_id: str, path: Path, raw: bytes) -> SourceFile:
         raise InputError(str(path), "looks like a binary file, not Markdown or text")
     text, encoding = decode_note(raw, str(path))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise InputError(str(path), f"Markdown nested {depth} levels deep (block quotes or lists); at most "
+                                    f"{MAX_NESTING} are read")
     return SourceFile(doc_id, path, text, encoding, hashlib.sha256(raw).hexdigest())
+
+
+MAX_NESTING = 100  # as CommonMark parsers cap nesting; a deeper file is refused on its own, the rest go in
+_QUOTES = re.compile(r"^(?:[ \t]{0,3}>)+", re.MULTILINE)
+_LIST_INDENT = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]", re.MULTILINE)
+
+
+def nesting_depth(text: str) -> int:
+    r"""The deepest block nesting a line opens: '>' markers in a row, or a list item's indentation in steps of 2.
+
+    >>> nesting_depth("> > quote"), nesting_depth("- a\n  - b\n    - c"), nesting_depth("plain")
+    (2, 3, 0)
+    """
+    quotes = max((match.group(0).count(">") for match in _QUOTES.finditer(text)), default=0)
+    lists = max((len(match.group(1)) // 2 + 1 for match in _LIST_INDENT.finditer(text)), default=0)
+    return max(quotes, lists)
 
 
 def read_notes(

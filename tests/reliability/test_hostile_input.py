@@ -40,3 +40,31 @@ def test_a_bare_bearer_is_refused_when_a_token_is_set(tmp_path: Path) -> None:
         for header in ("Bearer", "Bearer ", "Bearer  "):
             response = client.delete("/documents/x.md", headers={"Authorization": header})
             assert response.status_code == 401, header
+
+
+# ---- 4. deep nesting is refused per file, the other files go in ----
+def test_ten_thousand_levels_of_nesting_are_refused_and_the_good_file_goes_in(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.md"
+    deep.write_text("> " * 10_000 + "deep\n", encoding="utf-8")
+    listed = tmp_path / "listed.md"
+    listed.write_text("".join(" " * (2 * level) + "- item\n" for level in range(500)), encoding="utf-8")
+    good = tmp_path / "good.md"
+    good.write_text("# 笔记\n\nLLaMA 采用 RoPE。\n", encoding="utf-8")
+    done = cli(tmp_path / "s", "ingest", str(deep), str(listed), str(good))
+    assert done.returncode == 0, done.stderr  # partial success: the summary names what was refused
+    assert "deep.md: Markdown nested 10000 levels deep" in " ".join(done.stderr.split())
+    assert "listed.md: Markdown nested 500 levels deep" in " ".join(done.stderr.split())
+    assert "Traceback" not in done.stderr and "documents ingested  │ 1" in done.stdout
+
+
+# ---- 1. one long line: linear, and no evidence record copies the line ----
+def test_a_single_long_line_keeps_evidence_short(tmp_path: Path) -> None:
+    line = "LoRA 采用低秩分解，QLoRA 采用 NF4 量化，" * 4000  # ~100 KB, one line
+    notes = tmp_path / "long.md"
+    notes.write_text(line + "\n", encoding="utf-8")
+    assert cli(tmp_path / "s", "ingest", str(notes)).returncode == 0
+    exported = cli(tmp_path / "s", "export").stdout
+    import json
+    graph = json.loads(exported)
+    longest = max(len(e["text"]) for r in graph["relations"] for e in r["evidence"])
+    assert longest <= 310 and len(exported) < 20 * len(line.encode())
