@@ -25,6 +25,10 @@ def health(service: ServiceDep) -> Any:
         body = Health(status="unavailable", store=service.kind, ready=False, message=str(exc))
         return JSONResponse(body.model_dump(mode="json"), status_code=503, headers={"Retry-After": "5"})
     graph = snapshot.graph
+    if service.problem:  # the last good graph, while the store's newer state cannot be read
+        return Health(status="degraded", store=service.kind, ready=True, revision=snapshot.revision,
+                      message=service.problem, documents=len(graph.documents), concepts=len(graph.concepts),
+                      relations=len(graph.relations), typed_relations=snapshot.typed_count)
     return Health(status="ok", store=service.kind, ready=True, revision=snapshot.revision,
                   documents=len(graph.documents), concepts=len(graph.concepts), relations=len(graph.relations),
                   typed_relations=snapshot.typed_count)

@@ -23,7 +23,7 @@ class ErrorBody(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok", "unavailable"]
+    status: Literal["ok", "degraded", "unavailable"]  # degraded: the last good graph, the newer one unreadable
     store: str
     ready: bool
     revision: str | None = None

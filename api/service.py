@@ -109,6 +109,8 @@ class StudyService:
         self._store: GraphStore | None = None
         self.kind = kind
         self._snapshot: Snapshot | None = None
+        self._failed_revision: str | None = None  # a revision whose graph could not be read: not tried again
+        self.problem: str | None = None  # why the graph served is not the store's latest, if it is not
         self._open_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -123,16 +125,25 @@ class StudyService:
         return self._store
 
     def snapshot(self) -> Snapshot:
-        """The latest committed graph; reloads only when the store's revision moved."""
+        """The latest committed graph; reloads only when the store's revision moved. When a reload fails (the
+        file turned unreadable, the database went away), the last good graph is served and `problem` says why."""
         current = self._snapshot
         revision = self.store.revision()
-        if current is not None and current.revision == revision:
+        if current is not None and revision in (current.revision, self._failed_revision):
             return current
         with self._refresh_lock:
             current = self._snapshot
-            if current is not None and current.revision == self.store.revision():
+            revision = self.store.revision()
+            if current is not None and revision in (current.revision, self._failed_revision):
                 return current
-            self._snapshot = self._load()
+            try:
+                self._snapshot = self._load()
+            except StoreError as exc:
+                if current is None:
+                    raise
+                self._failed_revision, self.problem = revision, str(exc)
+                return current
+            self._failed_revision, self.problem = None, None
             return self._snapshot
 
     def _load(self) -> Snapshot:

@@ -71,8 +71,9 @@ class EmbeddedStore:
             with long_lived():  # ~4x faster: half a million model objects that stay until the file changes
                 return model.model_validate_json(path.read_bytes())
         except (ValidationError, ValueError, FileNotFoundError) as exc:
-            raise StoreCorrupt(f"{path} cannot be read ({exc.__class__.__name__}); "
-                               "move the store directory away and ingest the notes again") from exc
+            raise StoreCorrupt(f"the store's {path.name} (in STUDYGRAPH_DATA_DIR) cannot be read "
+                               f"({exc.__class__.__name__}); move the store directory away and ingest the notes "
+                               "again") from exc
 
     def _read_documents(self, content: StoreFile) -> dict[str, DocumentGraph]:
         if content.documents is not None or content.documents_file is None:
@@ -153,8 +154,8 @@ class EmbeddedStore:
                 self._write(documents, merged)
                 return merged
         except filelock.Timeout as exc:
-            raise StoreLocked(f"another ingest holds {self.lock.lock_file}; wait for it or raise "
-                              "STUDYGRAPH_LOCK_TIMEOUT_SECONDS") from exc
+            raise StoreLocked("another ingest holds the store's lock (graph.lock in STUDYGRAPH_DATA_DIR); wait "
+                              "for it or raise STUDYGRAPH_LOCK_TIMEOUT_SECONDS") from exc
 
     def close(self) -> None:
         self._cache = None

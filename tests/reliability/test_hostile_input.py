@@ -68,3 +68,40 @@ def test_a_single_long_line_keeps_evidence_short(tmp_path: Path) -> None:
     graph = json.loads(exported)
     longest = max(len(e["text"]) for r in graph["relations"] for e in r["evidence"])
     assert longest <= 310 and len(exported) < 20 * len(line.encode())
+
+
+# ---- 6. no error names the data directory; the last good graph is served when the file turns unreadable ----
+def test_a_truncated_store_keeps_the_last_good_graph_and_names_no_path(tmp_path: Path) -> None:
+    from ingest.pipeline import ingest_paths
+    from tests.conftest import EXAMPLES
+
+    data_dir = tmp_path / "hidden-data-dir"
+    store = EmbeddedStore(data_dir)
+    store.replace_documents(ingest_paths([str(EXAMPLES)], 5_000_000, {}, []).graphs)
+    settings = Settings(data_dir=data_dir)
+    with TestClient(create_app(settings, store_factory=lambda: EmbeddedStore(data_dir)),
+                    raise_server_exceptions=False) as client:
+        before = client.get("/health").json()
+        assert before["status"] == "ok"
+        graph_file = data_dir / "graph.json"
+        graph_file.write_bytes(graph_file.read_bytes()[:100])  # torn from outside: not one of our writes
+        after = client.get("/health")
+        body = after.json()
+        assert after.status_code == 200 and body["status"] == "degraded" and body["concepts"] == before["concepts"]
+        assert str(data_dir) not in after.text and "hidden-data-dir" not in after.text
+        assert client.get("/concepts/RoPE").status_code == 200  # reads go on from the last good graph
+    done = cli(data_dir, "concepts")
+    assert done.returncode == 5 and str(data_dir) not in done.stderr and "graph.json" in done.stderr
+
+
+def test_a_held_lock_names_the_setting_not_the_path(tmp_path: Path) -> None:
+    import filelock
+
+    data_dir = tmp_path / "hidden-data-dir"
+    EmbeddedStore(data_dir)
+    note = tmp_path / "n.md"
+    note.write_text("# n\n\nLLaMA 采用 RoPE。\n", encoding="utf-8")
+    with filelock.FileLock(str(data_dir / "graph.lock")):
+        done = cli(data_dir, "ingest", str(note), env={"STUDYGRAPH_LOCK_TIMEOUT_SECONDS": "0.5"})
+    assert done.returncode == 5 and "STUDYGRAPH_LOCK_TIMEOUT_SECONDS" in done.stderr
+    assert str(data_dir) not in done.stderr.replace("\n", "")
