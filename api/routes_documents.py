@@ -60,9 +60,10 @@ async def upload_documents(files: Annotated[list[UploadFile], File(description="
 
 def ingest_report(service: StudyService, sources: list[SourceFile], skipped: list[Skipped],
                   progress: Progress | None) -> IngestReport:
+    before = set(service.store.document_hashes())
     ingested, unchanged = service.ingest(sources, progress)
     snapshot = service.snapshot()
-    return IngestReport(ingested=ingested, unchanged=unchanged,
+    return IngestReport(ingested=ingested, replaced=[d for d in ingested if d in before], unchanged=unchanged,
                         skipped=[SkippedFile(name=s.path, reason=s.reason) for s in skipped],
                         documents=len(snapshot.graph.documents), concepts=len(snapshot.graph.concepts),
                         typed_relations=snapshot.typed_count)

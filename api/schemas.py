@@ -120,6 +120,8 @@ class SkippedFile(BaseModel):
 
 class IngestReport(BaseModel):
     ingested: list[str]
+    replaced: list[str] = Field(default_factory=list, description="ingested ids that replaced a document already "
+                                                                  "in the store (same id, new content)")
     unchanged: list[str]
     skipped: list[SkippedFile]
     documents: int

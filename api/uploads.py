@@ -1,14 +1,14 @@
 """Uploaded notes files -> SourceFiles: size and count limits, safe document ids, content sniffed.
 
-A client's file name only ever becomes a document id (its last path part, cleaned); nothing is written to
-or read from a path the client chose.
+A client's file name only ever becomes a document id (its relative path, each part cleaned); nothing is
+written to or read from a path the client chose.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from fastapi import UploadFile
 
@@ -19,16 +19,30 @@ from ingest.reader import NOTE_SUFFIXES, Skipped, SourceFile, note_from_bytes
 _CHUNK = 64 * 1024
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]+")
 _MAX_NAME = 120
+_MAX_FOLDERS = 8
 
 
 def document_id_for(filename: str | None, position: int) -> str:
-    """The upload's document id: its base name without control or path characters ('../../x.md' -> 'x.md')."""
-    name = PureWindowsPath(PurePosixPath(filename or "").name).name
-    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" ._")
-    if not name:
+    r"""The upload's document id: its relative path as the client sent it (folders kept, so two README.md from
+    two folders stay two documents), each part cleaned of control and path characters, '..' and '.' dropped
+    ('../../notes/x.md' -> 'notes/x.md').
+
+    >>> document_id_for("a/README.md", 1), document_id_for("..\\..\\b\\README.md", 2), document_id_for("", 3)
+    ('a/README.md', 'b/README.md', 'upload-3.md')
+    """
+    parts = [_clean_part(part) for part in re.split(r"[/\\]+", unicodedata.normalize("NFC", filename or ""))]
+    parts = [part for part in parts if part]
+    if not parts:
         return f"upload-{position}.md"
+    name = parts[-1]
     stem, dot, suffix = name.rpartition(".")
-    return (stem[:_MAX_NAME - len(suffix) - 1] + "." + suffix) if dot and stem else name[:_MAX_NAME]
+    parts[-1] = (stem[:_MAX_NAME - len(suffix) - 1] + "." + suffix) if dot and stem else name[:_MAX_NAME]
+    return "/".join([*parts[:-1][-_MAX_FOLDERS:], parts[-1]])
+
+
+def _clean_part(part: str) -> str:
+    cleaned = _UNSAFE.sub("_", part).strip(" ._")
+    return "" if cleaned in ("", ".", "..") else cleaned[:_MAX_NAME]
 
 
 async def read_uploads(files: list[UploadFile], max_files: int, max_bytes: int) -> tuple[list[SourceFile], list[Skipped]]:

@@ -167,14 +167,27 @@ def test_upload_ingests_small_files_at_once_and_delete_removes(client: TestClien
                            headers=AUTH)
     assert response.status_code == 201, response.text
     report = response.json()
-    assert report["ingested"] == ["moe.md", "gbk.md"] and report["skipped"][0]["name"] == "x.bin"
-    assert client.get("/concepts/Switch Transformer").json()["documents"] == ["moe.md"]
-    again = client.post("/documents", files=[upload("moe.md", NOTE)], headers=AUTH).json()
-    assert again["unchanged"] == ["moe.md"] and again["ingested"] == []
-    removed = client.delete("/documents/moe.md", headers=AUTH)
-    assert removed.status_code == 200 and removed.json()["removed"] == "moe.md"
+    # The client's folders stay in the id ('..' dropped): two README.md from two folders are two documents.
+    assert report["ingested"] == ["etc/moe.md", "gbk.md"] and report["skipped"][0]["name"] == "x.bin"
+    assert report["replaced"] == []
+    assert client.get("/concepts/Switch Transformer").json()["documents"] == ["etc/moe.md"]
+    again = client.post("/documents", files=[upload("etc/moe.md", NOTE)], headers=AUTH).json()
+    assert again["unchanged"] == ["etc/moe.md"] and again["ingested"] == []
+    changed = client.post("/documents", files=[upload("etc/moe.md", NOTE + b"\nMoE \xe9\x87\x87\xe7\x94\xa8 Router\n")],
+                          headers=AUTH).json()
+    assert changed["ingested"] == ["etc/moe.md"] and changed["replaced"] == ["etc/moe.md"]  # said, not silent
+    removed = client.delete("/documents/etc/moe.md", headers=AUTH)
+    assert removed.status_code == 200 and removed.json()["removed"] == "etc/moe.md"
     assert_error(client.get("/concepts/Switch Transformer"), 404, "concept_not_found")
-    assert_error(client.delete("/documents/moe.md", headers=AUTH), 404, "document_not_found")
+    assert_error(client.delete("/documents/etc/moe.md", headers=AUTH), 404, "document_not_found")
+
+
+def test_uploads_with_the_same_base_name_from_different_folders_stay_apart(client: TestClient) -> None:
+    files = [upload(f"part{i}/README.md", NOTE.replace(b"MoE", f"MoE{i}".encode())) for i in range(12)]
+    report = client.post("/documents", files=files, headers=AUTH).json()
+    assert sorted(report["ingested"]) == sorted(f"part{i}/README.md" for i in range(12)) and not report["skipped"]
+    twice = client.post("/documents", files=[upload("a/x.md", NOTE), upload("a/x.md", NOTE)], headers=AUTH).json()
+    assert twice["skipped"] == [{"name": "a/x.md", "reason": "another file in this upload has the same name"}]
 
 
 @pytest.mark.parametrize(("files", "status", "code"), [
