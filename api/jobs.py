@@ -29,10 +29,17 @@ _UNFINISHED = ("queued", "running")
 IngestWork = Callable[[Progress], IngestReport]
 
 
+# This process's start token: a restarted server may get the same pid (always 1 as a container's first
+# process), so a pid alone cannot tell it from the process that wrote a job.
+PROCESS_TOKEN = uuid.uuid4().hex
+
+
 class JobRecord(BaseModel):
     """A job as stored: the job and the process that runs it (to tell a stopped server's jobs from live ones)."""
 
     pid: int
+    token: str = ""  # the runner's PROCESS_TOKEN; records written before tokens existed have none
+    started: str | None = None  # the runner's start time as the kernel counts it (/proc), when known
     job: Job
 
 
@@ -62,7 +69,7 @@ class JobRegistry:
         except (FileNotFoundError, ValidationError):
             return None
         job = record.job
-        if job.state in _UNFINISHED and not _running(record.pid):
+        if job.state in _UNFINISHED and not _running(record):
             return job.model_copy(update={"state": "failed", "error": ErrorInfo(
                 code="job_interrupted", message="the server process running this job stopped before it finished; "
                                                 "upload the files again")})
@@ -72,7 +79,7 @@ class JobRegistry:
         return self.directory / f"{job_id}.json"
 
     def _save(self, job: Job, durable: bool) -> None:
-        payload = JobRecord(pid=os.getpid(), job=job).model_dump_json().encode()
+        payload = JobRecord(pid=os.getpid(), token=PROCESS_TOKEN, started=_START, job=job).model_dump_json().encode()
         replace_file(self._path(job.id), payload, durable=durable)
 
     def _update(self, job_id: str, durable: bool = False, **changes: object) -> None:
@@ -108,17 +115,33 @@ class JobRegistry:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _running(pid: int) -> bool:
-    """Whether a process with this id exists (signal 0 checks without sending anything)."""
-    if pid == os.getpid():
+def _running(record: JobRecord) -> bool:
+    """Whether the process that wrote the record still runs: this very process (same token), or another one with
+    that pid whose start time matches (a reused pid, such as a restarted container's 1, is not it)."""
+    if record.token == PROCESS_TOKEN:
         return True
+    if record.pid == os.getpid():
+        return False  # our pid, another token: the writer was an earlier process with the same pid
     try:
-        os.kill(pid, 0)
+        os.kill(record.pid, 0)  # signal 0 checks without sending anything
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    started = _process_start(record.pid)
+    return record.started is None or started is None or started == record.started
+
+
+def _process_start(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), where /proc exists."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+_START = _process_start(os.getpid())
 
 
 def _mtime_or_zero(path: Path) -> float:

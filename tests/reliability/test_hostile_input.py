@@ -105,3 +105,18 @@ def test_a_held_lock_names_the_setting_not_the_path(tmp_path: Path) -> None:
         done = cli(data_dir, "ingest", str(note), env={"STUDYGRAPH_LOCK_TIMEOUT_SECONDS": "0.5"})
     assert done.returncode == 5 and "STUDYGRAPH_LOCK_TIMEOUT_SECONDS" in done.stderr
     assert str(data_dir) not in done.stderr.replace("\n", "")
+
+
+# ---- 5. a restarted server with the same pid (1 in a container) sees the old job as interrupted ----
+def test_a_job_left_by_an_earlier_process_with_our_pid_reads_as_interrupted(tmp_path: Path) -> None:
+    from api.jobs import JobRecord, JobRegistry
+    from api.schemas import Job
+
+    registry = JobRegistry(tmp_path / "jobs")
+    (tmp_path / "jobs").mkdir()
+    job = Job(id="abc123", state="running", files=["x.md"], stage="extract")
+    stale = JobRecord(pid=os.getpid(), token="an-earlier-process", job=job)  # same pid, another process
+    (tmp_path / "jobs" / "abc123.json").write_bytes(stale.model_dump_json().encode())
+    found = registry.get("abc123")
+    assert found is not None and found.state == "failed" and found.error and found.error.code == "job_interrupted"
+    registry.close()
