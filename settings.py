@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     max_upload_files: int = Field(default=20, gt=0)
     # Uploads up to this many bytes in all are ingested before the response; larger ones become a job.
     sync_ingest_bytes: int = Field(default=256 * 1024, ge=0)
+    # Seconds a request may pause between two pieces of its body before the server drops it (slow clients).
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0)
     # Maps (`studygraph map`, /map): above this many concepts only the most connected are drawn, with a notice.
     map_node_cap: int = Field(default=800, gt=0)
     # `studygraph serve`: server processes; each holds the graph in memory and answers requests on its own core.

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import routes_concepts, routes_documents, routes_maps, routes_meta, routes_page, routes_study
 from api.errors import install_error_handlers
+from api.guards import WriterFirst
 from api.jobs import JobRegistry
 from api.limits import BodySizeLimit
 from api.service import StudyService
@@ -64,6 +65,9 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
     app.mount("/static", StaticFiles(directory=routes_page.STATIC_DIR), name="static")
     max_body = settings.max_upload_files * (settings.max_file_bytes + _MULTIPART_OVERHEAD)
     app.add_middleware(BodySizeLimit, max_bytes=max_body)
+    # Added last, so it runs first: the token is checked before any body is read or any limit counted.
+    app.add_middleware(WriterFirst, token=settings.api_token.get_secret_value() if settings.api_token else None,
+                       read_timeout=settings.body_read_timeout_seconds)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
