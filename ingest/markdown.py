@@ -81,7 +81,7 @@ def _inline_text(nodes: list[Node]) -> tuple[str, list[str]]:
 def _collect_inline(nodes: list[Node], parts: list[str], bold: list[str]) -> None:
     for node in nodes:
         name = node.name
-        if name == "text":
+        if name in ("text", "text_special"):  # text_special: an entity or an escape ('&amp;', '\\&') as it reads
             parts.append(node.meta.get("content", ""))
         elif name in ("softbreak", "hardbreak"):
             parts.append("\n")

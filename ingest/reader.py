@@ -73,8 +73,18 @@ def looks_binary(head: bytes) -> bool:
     return len(head) > 0 and controls / len(head) > 0.05
 
 
+# Zero-width and direction-override characters: invisible in the notes, they would split or disguise names
+# ('Lo\u200bRA', '\u202e…'), so they are dropped when a file is read.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def decode_note(raw: bytes, path: str) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (BOM allowed) or GB18030, returning (text, encoding name)."""
+    """Decode bytes as UTF-16 (with its BOM), UTF-8 (BOM allowed) or GB18030, returning (text, encoding name)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(path, "starts like UTF-16 but does not decode as it; re-save the file as UTF-8") from exc
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     try:
@@ -103,15 +113,18 @@ def note_from_bytes(doc_id: str, path: Path, raw: bytes) -> SourceFile:
     """Sniff and decode a notes file's bytes (from disk or an upload), or raise InputError saying why not."""
     if not raw.strip():
         raise InputError(str(path), "file is empty; nothing to ingest")
-    if looks_binary(raw[:_SNIFF_BYTES]):
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))  # a BOM says UTF-16: its zero bytes are no binary sign
+    if not utf16 and looks_binary(raw[:_SNIFF_BYTES]):
         raise InputError(str(path), "looks like a binary file, not Markdown or text")
     text, encoding = decode_note(raw, str(path))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:  # past the sniffed head
+        raise InputError(str(path), "holds NUL bytes, so it is a binary file, not Markdown or text")
+    text = INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     depth = nesting_depth(text)
     if depth > MAX_NESTING:
         raise InputError(str(path), f"Markdown nested {depth} levels deep (block quotes or lists); at most "
                                     f"{MAX_NESTING} are read")
-    return SourceFile(doc_id, path, text, encoding, hashlib.sha256(raw).hexdigest())
+    return SourceFile(INVISIBLE.sub("", doc_id), path, text, encoding, hashlib.sha256(raw).hexdigest())
 
 
 MAX_NESTING = 100  # as CommonMark parsers cap nesting; a deeper file is refused on its own, the rest go in

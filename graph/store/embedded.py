@@ -90,6 +90,8 @@ class EmbeddedStore:
         for stale in self.data_dir.glob("documents-*.json"):
             if stale.name != name:  # left by earlier writes, or by one that crashed before its commit
                 stale.unlink(missing_ok=True)
+        for torn in self.data_dir.glob(".*.tmp"):  # a write killed before its rename; we hold the lock now
+            torn.unlink(missing_ok=True)
 
     # ---- reads ----
     def graph(self) -> KnowledgeGraph:

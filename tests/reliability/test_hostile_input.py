@@ -120,3 +120,36 @@ def test_a_job_left_by_an_earlier_process_with_our_pid_reads_as_interrupted(tmp_
     found = registry.get("abc123")
     assert found is not None and found.state == "failed" and found.error and found.error.code == "job_interrupted"
     registry.close()
+
+
+# ---- 10. the smaller ones: UTF-16, a late NUL, entities and escapes, invisible characters, torn temp files ----
+def test_utf16_late_nul_entities_and_invisible_characters(tmp_path: Path) -> None:
+    import json
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "utf16.md").write_bytes("# 笔记\n\nLLaMA 采用 RoPE。\n".encode("utf-16"))
+    (folder / "late-nul.md").write_bytes(("# x\n\n" + "文字。" * 4000).encode() + b"\x00tail")
+    (folder / "marks.md").write_text("# 公司\n\nAT&amp;T 与 Q\\&A 笔记：QLoRA 采用 **Lo\u200bRA\u202e**。\n", encoding="utf-8")
+    (folder / "na\u200bme.md").write_text("# y\n\nDPO 取代 PPO。\n", encoding="utf-8")
+    done = cli(tmp_path / "s", "ingest", str(folder))
+    assert "late-nul.md: holds NUL bytes" in " ".join(done.stderr.split())
+    graph = json.loads(cli(tmp_path / "s", "export").stdout)
+    ids = {d["id"] for d in graph["documents"]}
+    assert {"notes/utf16.md", "notes/name.md"} <= ids  # UTF-16 read; the zero-width character left the id
+    names = {c["name"] for c in graph["concepts"]}
+    assert "LoRA" in names and not any("\u200b" in n or "\u202e" in n for n in names)
+    texts = " ".join(e["text"] for r in graph["relations"] for e in r["evidence"])
+    assert "AT&T 与 Q&A" in texts
+
+
+def test_the_next_write_removes_temp_files_a_killed_write_left(tmp_path: Path) -> None:
+    data_dir = tmp_path / "s"
+    EmbeddedStore(data_dir).replace_documents([])
+    torn = [data_dir / ".graph.json-abc.tmp", data_dir / ".documents-123.json-def.tmp"]
+    for path in torn:
+        path.write_bytes(b"x" * 1024)
+    note = tmp_path / "n.md"
+    note.write_text("# n\n\nLLaMA 采用 RoPE。\n", encoding="utf-8")
+    assert cli(data_dir, "ingest", str(note)).returncode == 0
+    assert not any(path.exists() for path in torn)
