@@ -24,6 +24,9 @@ _CLASSIFIED = re.compile(r"^([A-Za-z][A-Za-z0-9 .+#-]*[A-Za-z0-9+#])\s*(?:函数
 # 'RL techniques', 'LoRA methods': a name followed by a word that only says what sort of thing it is.
 _CLASSIFIED_ENGLISH = re.compile(r"^(.+?)\s+(?:techniques?|methods?|algorithms?|approach(?:es)?|strateg(?:y|ies)|"
                                  r"frameworks?|models?|architectures?|variants?)$", re.IGNORECASE)
+_CLIPPED = re.compile(r"[A-Z][A-Za-z]*-[A-Z][A-Za-z]*")
+_SHARED_HEADS = ("Attention", "Decoding", "Search", "Sampling", "Parallelism", "Quantization", "Normalization",
+                 "Training", "Learning", "Tuning")
 _LEADING_FILLER = word_set("a an the this that is are was were be called named known as of for to in on with and "
                             "or by from uses use using via its their our")
 _FUNCTION_CHARS = "的是和与或及在对将把被用为了中从到由等即也就都还而并但通过使用采用来比如例如"
@@ -198,7 +201,7 @@ def discover_concepts(documents: Iterable[ParsedDocument], index: ConceptIndex) 
         for term in _tag_terms(document):
             if index.find(term) is None:
                 index.add(ConceptEntry(slugify(term), term, [], None, ["discovered"]))
-    for term in sorted(open_vocabulary(documents)):
+    for term in sorted(open_vocabulary(documents), key=lambda t: (_CLIPPED.fullmatch(t) is not None, t)):
         _add_term(index, term)
     return index
 
@@ -207,6 +210,13 @@ def _add_term(index: ConceptIndex, term: str) -> None:
     """A new concept, unless the index knows it; 'Sigmoid函数', 'Per-tensor量化' join the name they classify."""
     if index.find(term) is not None:
         return
+    if _CLIPPED.fullmatch(term):
+        # 'Grouped-Query' from 'Grouped-Query, Multi-Query Attention': a hyphenated modifier is the known name
+        # it begins, with the shared head left out, never a concept of its own.
+        whole = next((index.find(f"{term} {head}") for head in _SHARED_HEADS if index.find(f"{term} {head}")), None)
+        if whole is not None:
+            index.add_alias(whole, term)
+            return
     classified = _CLASSIFIED.match(term) or _CLASSIFIED_ENGLISH.match(term)
     if classified and (has_cjk(term) or all(is_name_word(w) for w in classified.group(1).split())):
         base = index.find(classified.group(1)) or index.add(

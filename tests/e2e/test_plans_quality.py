@@ -2,9 +2,9 @@
 the dev set: on the dev gold graph brought in with `studygraph import` (the planner alone, on a perfect graph),
 and on the dev notes as ingested.
 
-Issue 18's bar is asserted where it is reached (gold graph: relevance >= 0.75, median steps <= 10). Essential
-recall is not at the bar (0.70 on the gold graph, 0.50 ingested), nor is the ingested relevance reliably (0.60):
-those floors guard today's figures a little below them, and the README gives both. Skips without ../shared/eval.
+Issue 18's bar is asserted where it is reached (gold graph: relevance >= 0.75, median steps <= 10; ingested:
+relevance >= 0.60). Essential recall is not at the bar (0.70 on the gold graph, 0.50 ingested): those floors
+guard today's figures a little below them, and the README gives both. Skips without ../shared/eval.
 """
 
 from __future__ import annotations
@@ -58,8 +58,5 @@ def test_plans_on_the_ingested_dev_notes(tmp_path: Path) -> None:
     exported = tmp_path / "export.json"
     run_cli(store, "export", "-o", str(exported))
     result = score_plans(store, exported)
-    # score_plans resolves GQA to one of two concepts ('Grouped-Query Attention', and a clipped 'Grouped-Query'
-    # from a list that shares its head) in set order, so the figures move with the hash seed: relevance 0.561 or
-    # 0.644, recall 0.25 or 0.306. The floors hold for both; issue 18 asks 0.60 and 0.50 (README).
-    assert result["relevance"] >= 0.55, result
-    assert result["essential_recall"] >= 0.24, result
+    assert result["relevance"] >= 0.60, result
+    assert result["essential_recall"] >= 0.28, result  # issue 18 asks 0.50: not reached (README)

@@ -92,3 +92,10 @@ def test_a_comparison_table_does_not_compare_its_aspects() -> None:
     found = typed("## BERT\n\n| 维度 | BERT | GPT-2 |\n|---|---|---|\n| 位置编码 | 绝对 | 相对 |\n| LayerNorm | Post | Pre |\n")
     assert ("bert", "COMPARED_WITH", "gpt-2") in found
     assert not {r for r in found if {r[0], r[2]} == {"layernorm", "positional-encoding"}}
+
+
+def test_a_clipped_name_in_a_list_with_a_shared_head_is_the_full_name() -> None:
+    graph = extract_graphs([SourceFile("t.md", Path("t.md"), "## KV\n\nWe use PagedAttention, Grouped-Query, "
+                                       "Multi-Query Attention.\n", "utf-8", "0")])[0]
+    names = {c.name for c in graph.concepts}
+    assert "Grouped-Query" not in names and "Grouped-Query Attention" in names
