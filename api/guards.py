@@ -8,10 +8,11 @@ alone let an anonymous client make the server read (and spool) a large upload be
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.limits import send_error
 
 WRITE_METHODS = frozenset({"POST", "DELETE"})  # every write route; other methods meet the router's 405
 BODY_READ_TIMEOUT = 30.0  # seconds a request may take between two pieces of its body
@@ -50,9 +51,5 @@ class WriterFirst:
 
 
 async def _refuse(send: Send) -> None:
-    body = json.dumps({"error": {"code": "unauthorized", "message": "this endpoint needs 'Authorization: Bearer "
-                                 "<token>' (the server's STUDYGRAPH_API_TOKEN)", "details": {}}}).encode()
-    await send({"type": "http.response.start", "status": 401,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"www-authenticate", b"Bearer"), (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, 401, "unauthorized", "this endpoint needs 'Authorization: Bearer <token>' (the server's "
+                     "STUDYGRAPH_API_TOKEN)", headers=((b"www-authenticate", b"Bearer"), (b"connection", b"close")))

@@ -41,8 +41,14 @@ class BodySizeLimit:
         return f"request body over {self.max_bytes:,} bytes (STUDYGRAPH_MAX_FILE_BYTES × STUDYGRAPH_MAX_UPLOAD_FILES)"
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": {"code": "payload_too_large", "message": self._message(),
-                                     "details": {"limit": self.max_bytes}}}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, "payload_too_large", self._message(), {"limit": self.max_bytes})
+
+
+async def send_error(send: Send, status: int, code: str, message: str, details: dict[str, object] | None = None,
+                     headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+    """An error in the API's one shape, sent by a middleware before any route (or body) is reached."""
+    body = json.dumps({"error": {"code": code, "message": message, "details": details or {}}}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *headers]})
+    await send({"type": "http.response.body", "body": body})

@@ -106,17 +106,6 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _clipped(text: str, mentions: list[Mention], a: str, b: str) -> str:
-    """The part of a long sentence from a little before the first of the two concepts to a little after the
-    last, with '…' where it was cut; a side named only around the sentence counts as its start."""
-    spans = [(m.start, m.end) for m in mentions if m.concept in (a, b)] or [(0, 0)]
-    start = max(0, min(s for s, _ in spans) - 60)
-    end = min(len(text), max(e for _, e in spans) + 60)
-    if end - start > MAX_EVIDENCE_CHARS:
-        end = start + MAX_EVIDENCE_CHARS
-    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
-
-
 def _one_per_phrase(mentions: list[Mention], text: str) -> list[Mention]:
     """Two mentions with nothing but a space between are one phrase that names one thing: a name and the sort
     it is ('ALiBi 位置编码', 'Llama模型') name the name; otherwise the phrase names its last word, as English and
@@ -259,7 +248,7 @@ class DocumentExtractor:
         source, target = reading.source, reading.target
         if reading.type in _SYMMETRIC and source > target:
             source, target = target, source
-        if len(place[2]) > MAX_EVIDENCE_CHARS + 2:  # a structure rule's whole block: keep the part that names them
+        if len(place[2]) > MAX_EVIDENCE_CHARS:  # a long sentence or a structure rule's block: the part naming them
             place = (place[0], place[1], self._around(place[2], source, target))
         self.relations[(source, target, reading.type)].append((reading.confidence, (*place, reading.rule), reading.first))
 
@@ -302,19 +291,17 @@ class DocumentExtractor:
                 cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start) for c in cues]
             crowded = len(mentions) > 1
             if cues or crowded:  # without a cue, every rule needs two concepts
-                line, stated = block.line_of(start), text.strip()
-                place = (line, block.heading, stated)
-                long = len(stated) > MAX_EVIDENCE_CHARS
+                place = (block.line_of(start), block.heading, text.strip())
                 for reading in read_sentence(text, mentions, cues, subject, previous, self.kind_of, near):
-                    self._record(reading, (line, block.heading, _clipped(text, mentions, reading.source,
-                                                                        reading.target)) if long else place)
+                    self._record(reading, place)  # _record keeps a long sentence's stretch around the two
                 if crowded:
                     # With a cue the sentence relates its concepts somehow, even where no rule could say how.
                     rule = _COOCCURRENCE_WITH_CUE if cues else _COOCCURRENCE
                     said = (*place, rule)
+                    long = len(place[2]) > MAX_EVIDENCE_CHARS
                     for pair in cooccurring_pairs(mentions):  # ordered pairs already: recorded as they are
                         self.relations[(*pair, RelationType.RELATED_TO)].append((_COOCCURRENCE_CONFIDENCE, (
-                            line, block.heading, _clipped(text, mentions, *pair), rule) if long else said, None))
+                            *place[:2], self._around(place[2], *pair), rule) if long else said, None))
             self._note_examples(mentions, text, block, start)
             self._maybe_define(mentions[0], text, block, start)
             previous = [mentions[0].concept] if len(mentions) == 1 else list(

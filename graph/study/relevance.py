@@ -99,7 +99,7 @@ def relevance(order, target: str, known: set[str], max_hops: int = MAX_HOPS,  # 
             if relation.type is RelationType.SOLVES and concept != target:
                 continue  # the problems a prerequisite solves are its business, not the target's
             candidate = score * passing * TYPE_WEIGHT.get(relation.type, 0.5) * data["strength"]
-            if relation.type is RelationType.PART_OF and len(predecessors[before]) + len(successors[before]) <= 1:
+            if _is_detail(order, relation, before):
                 candidate *= DETAIL_DAMPING  # 'rank PART_OF LoRA' and nothing else: a detail learnt with it
             if candidate < floor or candidate <= best.get(before, 0.0):
                 continue
@@ -113,9 +113,14 @@ def relevance(order, target: str, known: set[str], max_hops: int = MAX_HOPS,  # 
             continue
         chain = chains[concept]
         after = chain[0].target if chain[0].source == concept else chain[0].source
-        detail = chain[0].type is RelationType.PART_OF and len(predecessors[concept]) + len(successors[concept]) <= 1
+        detail = _is_detail(order, chain[0], concept)
         result.reached[concept] = Reached(concept, round(score, 4), hops_of[concept], chain, after, detail)
     return result
+
+
+def _is_detail(order, relation: Relation, part: str) -> bool:  # type: ignore[no-untyped-def]
+    """'rank PART_OF LoRA' and nothing else: a part the notes relate only to its whole is learnt with it."""
+    return relation.type is RelationType.PART_OF and len(order.pred[part]) + len(order.succ[part]) <= 1
 
 
 CORE_EDGE = 0.3  # a direct prerequisite edge this strong (type weight x strength) is one a learner must cover
@@ -123,13 +128,13 @@ CORE_EDGE = 0.3  # a direct prerequisite edge this strong (type weight x strengt
 
 def core_needs(order, concept: str) -> list[str]:  # type: ignore[no-untyped-def]
     """The direct prerequisites a concept really needs: strong enough edges, details of it left out."""
-    predecessors, successors = order.pred, order.succ
+    predecessors = order.pred
     needs = []
     for before, data in predecessors[concept].items():
         relation: Relation = data["relation"]
         if TYPE_WEIGHT.get(relation.type, 0.5) * data["strength"] < CORE_EDGE:
             continue
-        if relation.type is RelationType.PART_OF and len(predecessors[before]) + len(successors[before]) <= 1:
+        if _is_detail(order, relation, before):
             continue
         needs.append(before)
     return needs
