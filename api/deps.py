@@ -6,6 +6,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
 from api.jobs import JobRegistry
@@ -30,9 +31,10 @@ async def current_snapshot(service: Annotated[StudyService, Depends(get_service)
 
     The dependencies are coroutines so they run on the event loop: as plain functions each one was a hop
     through the thread pool, which cost more than a concept lookup. The revision check is a stat (embedded)
-    or one small query (Neo4j); a reload after a write holds the loop, as every reader waits for it anyway.
+    or one small query (Neo4j). A request that has to wait for a newer graph waits in the thread pool: on the
+    loop, its wait held every other request too.
     """
-    return service.snapshot()
+    return service.snapshot_at_hand() or await run_in_threadpool(service.snapshot)
 
 
 async def require_writer(request: Request, settings: Annotated[Settings, Depends(get_settings_of)]) -> None:

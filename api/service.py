@@ -27,6 +27,9 @@ from ingest.pipeline import Progress, extract_graphs
 from ingest.reader import SourceFile
 
 _CONSISTENT_READ_ATTEMPTS = 3
+# How long the reader that notices another process's write waits for the new graph before it is served the last
+# one: a small store loads well within it; a large one (seconds) must not hold that request.
+FRESH_WAIT_SECONDS = 0.5
 
 
 @dataclass
@@ -114,6 +117,7 @@ class StudyService:
         self._open_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._reloader: threading.Thread | None = None
 
     @property
     def store(self) -> GraphStore:
@@ -126,25 +130,64 @@ class StudyService:
 
     def snapshot(self) -> Snapshot:
         """The latest committed graph; reloads only when the store's revision moved. When a reload fails (the
-        file turned unreadable, the database went away), the last good graph is served and `problem` says why."""
+        file turned unreadable, the database went away), the last good graph is served and `problem` says why.
+
+        Readers never queue behind a write or a long reload. While this server writes, it installs the new graph
+        itself when it commits. A graph another process wrote is loaded in the background: the reader that
+        noticed it waits up to `FRESH_WAIT_SECONDS` for it, and everyone else is served the last snapshot."""
+        current = self.snapshot_at_hand()
+        if current is not None:
+            return current
+        current = self._snapshot
+        if current is None:
+            with self._refresh_lock:
+                return self._refresh()
+        started = self._start_reload()
+        if started is not None:
+            started.join(timeout=FRESH_WAIT_SECONDS)
+        return self._snapshot or current
+
+    def snapshot_at_hand(self) -> Snapshot | None:
+        """The snapshot to serve when no one needs to wait for a newer one (the store has not moved, this server
+        is writing, or a reload is already running), else None: the caller then calls `snapshot` off the event
+        loop, where waiting holds one thread rather than every request."""
+        current = self._snapshot
+        if current is None:
+            return None
+        if self.store.revision() in (current.revision, self._failed_revision) or self._write_lock.locked():
+            return current
+        reloading = self._reloader is not None and self._reloader.is_alive()
+        return current if reloading else None
+
+    def _start_reload(self) -> threading.Thread | None:
+        """A new background reload, or None when one is already running."""
+        with self._open_lock:
+            if self._reloader is not None and self._reloader.is_alive():
+                return None
+            self._reloader = threading.Thread(target=self._reload, name="studygraph-reload", daemon=True)
+            self._reloader.start()
+            return self._reloader
+
+    def _reload(self) -> None:
+        with self._refresh_lock:
+            self._refresh()
+
+    def _refresh(self) -> Snapshot:
+        """Load the store's graph if its revision moved; called with `_refresh_lock` held. Raises only when
+        there is no earlier graph to fall back on."""
         current = self._snapshot
         revision = self.store.revision()
         if current is not None and revision in (current.revision, self._failed_revision):
             return current
-        with self._refresh_lock:
-            current = self._snapshot
-            revision = self.store.revision()
-            if current is not None and revision in (current.revision, self._failed_revision):
-                return current
-            try:
-                self._snapshot = self._load()
-            except StoreError as exc:
-                if current is None:
-                    raise
-                self._failed_revision, self.problem = revision, str(exc)
-                return current
-            self._failed_revision, self.problem = None, None
-            return self._snapshot
+        try:
+            self._snapshot = self._load()
+        except StoreError as exc:
+            if current is None:
+                raise
+            self._failed_revision, self.problem = revision, str(exc)
+            return current
+        self._failed_revision, self.problem = None, None
+        return self._snapshot
 
     def _load(self) -> Snapshot:
         """Read the graph between two equal revisions, so a write from elsewhere cannot split the read."""

@@ -6,7 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from graph.bulk import paused_gc
+from graph.bulk import long_lived
 from graph.models import Concept, DocumentGraph, Evidence, KnowledgeGraph, Relation, RelationType
 from graph.normalize import concept_key, normalize_text
 
@@ -94,8 +94,9 @@ def _merge_concept(concept_id: str, parts: list[Concept]) -> Concept:
 
 
 def merge_graphs(graphs: Iterable[DocumentGraph]) -> KnowledgeGraph:
-    """The whole graph from its documents; deterministic for the same set of documents."""
-    with paused_gc():
+    """The whole graph from its documents; deterministic for the same set of documents. Built as long-lived
+    data: it becomes the store's cached graph and the server's snapshot."""
+    with long_lived():
         return _merge(list(graphs))
 
 

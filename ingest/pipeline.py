@@ -11,7 +11,7 @@ from ingest.discovery import discover_concepts
 from ingest.extract import DocumentExtractor
 from ingest.lexicon import ConceptEntry, ConceptIndex, load_lexicon
 from ingest.markdown import ParsedDocument, parse_markdown
-from ingest.nlp import build_nlp
+from ingest.nlp import build_nlp, release
 from ingest.reader import Skipped, SourceFile, find_note_files, read_notes
 
 Progress = Callable[[str, int, int], None]
@@ -55,9 +55,12 @@ def _extract_graphs(sources: list[SourceFile], known_concepts: Iterable[ConceptE
     discover_concepts(parsed, index)
     nlp = build_nlp(index)
     graphs = []
-    for done, (source, document) in enumerate(zip(sources, parsed, strict=True), start=1):
-        graphs.append(DocumentExtractor(source, document, index).run(nlp))
-        progress("extract", done, len(sources))
+    try:
+        for done, (source, document) in enumerate(zip(sources, parsed, strict=True), start=1):
+            graphs.append(DocumentExtractor(source, document, index).run(nlp))
+            progress("extract", done, len(sources))
+    finally:
+        release(nlp)
     return graphs
 
 

@@ -18,13 +18,21 @@ from graph.merge import merge_graphs
 from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Model
 from graph.store import traversal
 from graph.store.durable_files import replace_file
+from graph.store.record_lines import (
+    dump_documents_file,
+    dump_graph_file,
+    is_record_lines,
+    load_documents_file,
+    load_graph_file,
+)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: a record per line (`record_lines`); 2: documents in their own file; 1: all inline
 
 
 class StoreFile(Model):
     """`graph.json`: the merged graph every read needs, and the name of the file that holds the documents' own
-    extractions (only writes and `sync` need those; version 1 kept them inline)."""
+    extractions (only writes and `sync` need those; version 1 kept them inline). Read and written as
+    `record_lines` lays it out; versions 1 and 2 (one JSON line) still load."""
 
     version: int = FORMAT_VERSION
     documents_file: str | None = None
@@ -33,6 +41,8 @@ class StoreFile(Model):
 
 
 class DocumentsFile(Model):
+    """The documents file of version 2 (one JSON object); version 3 writes JSON Lines (`record_lines`)."""
+
     documents: dict[str, DocumentGraph] = Field(default_factory=dict)
 
 
@@ -62,14 +72,14 @@ class EmbeddedStore:
             return StoreFile()
         if self._cache and self._cache[:2] == (stat.st_mtime, stat.st_size):
             return self._cache[2]
-        content: StoreFile = self._parse(self.path, StoreFile)
+        content: StoreFile = self._parse(self.path, _load_store_file)
         self._cache = (stat.st_mtime, stat.st_size, content)
         return content
 
-    def _parse(self, path: Path, model: type[Model]) -> Any:
+    def _parse(self, path: Path, load: Callable[[bytes], Any]) -> Any:
         try:
             with long_lived():  # ~4x faster: half a million model objects that stay until the file changes
-                return model.model_validate_json(path.read_bytes())
+                return load(path.read_bytes())
         except (ValidationError, ValueError, FileNotFoundError) as exc:
             raise StoreCorrupt(f"the store's {path.name} (in STUDYGRAPH_DATA_DIR) cannot be read "
                                f"({exc.__class__.__name__}); move the store directory away and ingest the notes "
@@ -79,15 +89,19 @@ class EmbeddedStore:
         if content.documents is not None or content.documents_file is None:
             return content.documents or {}  # version 1 (inline), or an empty store
         if self._documents is None or self._documents[0] != content.documents_file:
-            parsed: DocumentsFile = self._parse(self.data_dir / content.documents_file, DocumentsFile)
-            self._documents = (content.documents_file, parsed.documents)
+            parsed = self._parse(self.data_dir / content.documents_file, _load_documents_file)
+            self._documents = (content.documents_file, parsed)
         return self._documents[1]
 
     def _write(self, documents: dict[str, DocumentGraph], graph: KnowledgeGraph) -> None:
-        name = f"documents-{secrets.token_hex(8)}.json"
-        replace_file(self.data_dir / name, DocumentsFile(documents=documents).model_dump_json().encode("utf-8"))
-        replace_file(self.path, StoreFile(documents_file=name, graph=graph).model_dump_json().encode("utf-8"))
-        for stale in self.data_dir.glob("documents-*.json"):
+        name = f"documents-{secrets.token_hex(8)}.jsonl"
+        replace_file(self.data_dir / name, dump_documents_file(documents))
+        replace_file(self.path, dump_graph_file({"version": FORMAT_VERSION, "documents_file": name}, graph))
+        stat = self.path.stat()
+        # What was just written is what the next read and write need: kept, not parsed back.
+        self._cache = (stat.st_mtime, stat.st_size, StoreFile(documents_file=name, graph=graph))
+        self._documents = (name, documents)
+        for stale in self.data_dir.glob("documents-*.json*"):
             if stale.name != name:  # left by earlier writes, or by one that crashed before its commit
                 stale.unlink(missing_ok=True)
         for torn in self.data_dir.glob(".*.tmp"):  # a write killed before its rename; we hold the lock now
@@ -163,3 +177,17 @@ class EmbeddedStore:
         self._cache = None
         self._documents = None
         self._views = (None, {})
+
+
+def _load_store_file(payload: bytes) -> StoreFile:
+    if not is_record_lines(payload):
+        return StoreFile.model_validate_json(payload)
+    header, graph = load_graph_file(payload)
+    return StoreFile.model_construct(version=header.get("version", FORMAT_VERSION), documents=None,
+                                     documents_file=header.get("documents_file"), graph=graph)
+
+
+def _load_documents_file(payload: bytes) -> dict[str, DocumentGraph]:
+    if payload.startswith(b'{"documents":'):  # version 2: one JSON object
+        return DocumentsFile.model_validate_json(payload).documents
+    return load_documents_file(payload)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from graph.errors import StoreCorrupt
 from graph.merge import merge_graphs
+from graph.models import KnowledgeGraph
 from graph.models import RelationType as R
 from graph.store.durable_files import replace_file
 from graph.store.embedded import EmbeddedStore
@@ -85,7 +87,7 @@ def test_a_write_that_dies_before_its_commit_leaves_the_previous_pair(tmp_path: 
     assert calls[0].startswith("documents-") and reopened.graph() == before
     assert reopened.document_graphs() == documents_before
     reopened.replace_documents([], removed=["a.md"])  # the next write cleans up the orphan
-    assert len(list(tmp_path.glob("documents-*.json"))) == 1
+    assert len(list(tmp_path.glob("documents-*.json*"))) == 1
 
 
 def test_version_1_stores_with_inline_documents_still_load(tmp_path: Path) -> None:
@@ -97,3 +99,42 @@ def test_version_1_stores_with_inline_documents_still_load(tmp_path: Path) -> No
     assert store.graph() == merge_graphs(graphs) and list(store.document_graphs()) == ["a.md"]
     store.replace_documents(extract_graphs([_source("b.md", "GQA 是 MHA 的变体。")]))
     assert set(EmbeddedStore(tmp_path).document_graphs()) == {"a.md", "b.md"}
+
+
+def test_version_2_stores_with_one_json_documents_file_still_load(tmp_path: Path) -> None:
+    graphs = extract_graphs([_source("a.md", "DPO 取代了 PPO。")])
+    documents = {"documents": {g.document.id: g.model_dump(mode="json") for g in graphs}}
+    (tmp_path / "documents-0123.json").write_text(json.dumps(documents), encoding="utf-8")
+    legacy = {"version": 2, "documents_file": "documents-0123.json", "graph": merge_graphs(graphs).model_dump(mode="json")}
+    (tmp_path / "graph.json").write_text(json.dumps(legacy), encoding="utf-8")
+    store = EmbeddedStore(tmp_path)
+    assert store.graph() == merge_graphs(graphs) and list(store.document_graphs()) == ["a.md"]
+    store.replace_documents(extract_graphs([_source("b.md", "GQA 是 MHA 的变体。")]))
+    assert set(EmbeddedStore(tmp_path).document_graphs()) == {"a.md", "b.md"}
+    assert not (tmp_path / "documents-0123.json").exists()
+
+
+def test_the_store_files_hold_a_record_per_line_and_graph_json_stays_json(tmp_path: Path) -> None:
+    graphs = extract_graphs([_source("a.md", "# 笔记\n\nDPO 取代了 PPO。GQA 是 MHA 的变体。\n"),
+                             _source("b.md", "QLoRA 基于 LoRA。\n")])
+    EmbeddedStore(tmp_path).replace_documents(graphs)
+    raw = (tmp_path / "graph.json").read_bytes()
+    parsed = json.loads(raw)
+    merged = merge_graphs(graphs)
+    assert parsed["version"] == 3 and KnowledgeGraph.model_validate(parsed["graph"]) == merged
+    assert raw.count(b"\n") == 8 + len(merged.documents) + len(merged.concepts) + len(merged.relations)
+    reopened = EmbeddedStore(tmp_path)
+    assert reopened.graph() == merged
+    assert reopened.document_graphs() == {g.document.id: g for g in graphs}
+    documents_file = next(tmp_path.glob("documents-*.jsonl"))
+    assert all(json.loads(line) for line in documents_file.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_torn_record_line_is_a_clear_store_error(tmp_path: Path) -> None:
+    EmbeddedStore(tmp_path).replace_documents(extract_graphs([_source("a.md", "DPO 取代了 PPO。")]))
+    path = tmp_path / "graph.json"
+    whole = path.read_bytes()
+    for cut in (whole[:-40], whole[: whole.rindex(b"]")]):  # mid-record, and after a whole record line
+        path.write_bytes(cut)
+        with pytest.raises(StoreCorrupt, match=r"graph\.json"):
+            EmbeddedStore(tmp_path).graph()
