@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     sync_ingest_bytes: int = Field(default=256 * 1024, ge=0)
     # Seconds a request may pause between two pieces of its body before the server drops it (slow clients).
     body_read_timeout_seconds: float = Field(default=30.0, gt=0)
+    # The largest request head (request line and header fields) `serve` reads; a larger one is refused before
+    # more of it is buffered. Below 1 KB a bearer token and the usual browser headers would not fit.
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)
     # Maps (`studygraph map`, /map): above this many concepts only the most connected are drawn, with a notice.
     map_node_cap: int = Field(default=800, gt=0)
     # `studygraph serve`: server processes; each holds the graph in memory and answers requests on its own core.

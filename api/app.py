@@ -1,8 +1,9 @@
-"""The FastAPI application: one store opened for the server's lifetime, routers, errors, limits, CORS."""
+"""The FastAPI application: one store opened for the server's lifetime, routers, errors, limits, CORS, schema."""
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -15,15 +16,16 @@ from api import routes_concepts, routes_documents, routes_maps, routes_meta, rou
 from api.errors import install_error_handlers
 from api.guards import WriterFirst
 from api.jobs import JobRegistry
-from api.limits import BodySizeLimit
+from api.limits import BodySizeLimit, HeaderSizeLimit, max_upload_body
+from api.openapi import state_limits
 from api.service import StudyService
 from graph.errors import StoreError
 from graph.store import GraphStore, open_store
 from settings import Settings, get_settings
 
 log = logging.getLogger("studygraph.api")
-_MULTIPART_OVERHEAD = 64 * 1024
 JOBS_DIR = "jobs"
+READER_SWITCH_INTERVAL = 0.0005  # seconds; see lifespan
 
 
 async def _load_before_serving(service: StudyService) -> None:
@@ -46,6 +48,9 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
+        # A write merges and indexes in a worker thread for seconds; with the interpreter's 5 ms switch interval
+        # every reader waits up to 5 ms at each hand-over of the interpreter lock, a dozen times per request.
+        sys.setswitchinterval(READER_SWITCH_INTERVAL)
         app.state.service = StudyService(factory, settings.store, settings.lexicon)
         app.state.jobs = JobRegistry(settings.data_dir / JOBS_DIR)
         await _load_before_serving(app.state.service)
@@ -60,15 +65,16 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
                               "next topics, related topics, gaps, documents. Every error body is "
                               '`{"error": {"code", "message", "details"}}`.')
     install_error_handlers(app)
+    state_limits(app, settings)
     for module in (routes_meta, routes_concepts, routes_study, routes_documents, routes_maps, routes_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=routes_page.STATIC_DIR), name="static")
-    max_body = settings.max_upload_files * (settings.max_file_bytes + _MULTIPART_OVERHEAD)
-    app.add_middleware(BodySizeLimit, max_bytes=max_body)
-    # Added last, so it runs first: the token is checked before any body is read or any limit counted.
+    app.add_middleware(BodySizeLimit, max_bytes=max_upload_body(settings.max_upload_files, settings.max_file_bytes))
+    # Added after the body limit, so it runs before it: the token is checked before any body is read or counted.
     app.add_middleware(WriterFirst, token=settings.api_token.get_secret_value() if settings.api_token else None,
                        read_timeout=settings.body_read_timeout_seconds)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(HeaderSizeLimit, max_bytes=settings.max_header_bytes)  # outermost: the head comes first
     return app

@@ -41,18 +41,18 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
                405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
                422: "invalid_request", 503: "unavailable"}
 
-# What the OpenAPI schema says an endpoint may answer besides its success body.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "description": text}
-    for code, text in [(404, "unknown concept or document (concepts: with suggestions)"),
-                       (422, "invalid parameters"), (503, "store unavailable or locked")]
-}
-WRITE_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **ERROR_RESPONSES,
-    400: {"model": ErrorBody, "description": "malformed multipart body"},
-    401: {"model": ErrorBody, "description": "missing or wrong bearer token"},
-    413: {"model": ErrorBody, "description": "upload too large or too many files"},
-}
+
+def error_responses(*described: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    """What the OpenAPI schema says an endpoint may answer besides its success body, and when."""
+    return {status: {"model": ErrorBody, "description": text} for status, text in described}
+
+
+UNAUTHORIZED = (401, "missing or wrong bearer token (when STUDYGRAPH_API_TOKEN is set)")
+UNAVAILABLE = (503, "store unavailable or locked")
+ERROR_RESPONSES = error_responses((404, "unknown concept or document (concepts: with suggestions)"),
+                                  (422, "invalid parameters"), UNAVAILABLE)
+WRITE_ERROR_RESPONSES = {**ERROR_RESPONSES, **error_responses(
+    UNAUTHORIZED, (413, "request body over the upload limit (payload_too_large)"))}
 
 
 class ApiError(Exception):

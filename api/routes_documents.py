@@ -9,7 +9,14 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import JobsDep, ServiceDep, SettingsDep, SnapshotDep, Writer
-from api.errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError
+from api.errors import (
+    ERROR_RESPONSES,
+    UNAUTHORIZED,
+    UNAVAILABLE,
+    WRITE_ERROR_RESPONSES,
+    ApiError,
+    error_responses,
+)
 from api.jobs import KEPT_JOBS
 from api.schemas import DocumentDetail, DocumentSummary, ImportReport, IngestReport, Job, RemovalReport, SkippedFile
 from api.service import StudyService
@@ -21,6 +28,18 @@ from ingest.pipeline import Progress
 from ingest.reader import Skipped, SourceFile
 
 router = APIRouter(tags=["documents"])
+
+# What the two upload endpoints really answer when they refuse; their bodies are described in api/openapi.py.
+_UPLOAD_ERRORS = error_responses(
+    (400, "a multipart Content-Type without its boundary"), UNAUTHORIZED,
+    (413, "body over the upload limit (payload_too_large) or more files than STUDYGRAPH_MAX_UPLOAD_FILES "
+          "(too_many_files)"),
+    (422, "no 'files' part, or a part that is no file (invalid_request); no file could be ingested "
+          "(input_refused, details.skipped says why for each)"), UNAVAILABLE)
+_IMPORT_ERRORS = error_responses(
+    UNAUTHORIZED, (413, "graph file over STUDYGRAPH_MAX_FILE_BYTES"),
+    (422, "not JSON, not a graph file, or a relation naming a concept the file lacks (input_refused); a bad "
+          "`replace` (invalid_request)"), UNAVAILABLE)
 
 
 @router.get("/documents", response_model=list[DocumentSummary], responses=ERROR_RESPONSES)
@@ -39,11 +58,11 @@ def get_document(document_id: str, snapshot: SnapshotDep) -> DocumentDetail:
 
 
 @router.post("/documents", status_code=status.HTTP_201_CREATED, response_model=None, dependencies=[Writer],
-             responses={**WRITE_ERROR_RESPONSES,
+             responses={**_UPLOAD_ERRORS,
                         201: {"model": IngestReport, "description": "small upload: ingested before the response"},
                         202: {"model": Job, "description": "large upload: ingest job started; poll the Location "
                                                            "(GET /jobs/{id})"}})
-async def upload_documents(files: Annotated[list[UploadFile], File(description="notes files (.md, .markdown, .txt)")],
+async def upload_documents(files: Annotated[list[UploadFile], File()],
                            service: ServiceDep, jobs: JobsDep, settings: SettingsDep) -> JSONResponse:
     """Ingest uploaded notes: re-uploading a file replaces that document; refused files are listed, not fatal."""
     sources, skipped = await read_uploads(files, settings.max_upload_files, settings.max_file_bytes)
@@ -87,15 +106,7 @@ def delete_document(document_id: str, service: ServiceDep) -> RemovalReport:
     return RemovalReport(removed=document_id, documents=len(graph.documents), concepts=len(graph.concepts))
 
 
-_GRAPH_FILE_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
-    "type": "object", "required": ["concepts"], "description": "a graph file as GET /export writes it",
-    "properties": {"concepts": {"type": "array", "items": {"type": "object"}},
-                   "relations": {"type": "array", "items": {"type": "object"}},
-                   "documents": {"type": "array", "items": {"type": "object"}}}}}}}}
-
-
-@router.post("/import", response_model=ImportReport, responses=WRITE_ERROR_RESPONSES, dependencies=[Writer],
-             openapi_extra=_GRAPH_FILE_BODY)
+@router.post("/import", response_model=ImportReport, responses=_IMPORT_ERRORS, dependencies=[Writer])
 async def import_graph(request: Request, service: ServiceDep, settings: SettingsDep,
                        replace: Annotated[bool, Query(description="drop every document not in the file")] = False,
                        ) -> ImportReport:

@@ -34,8 +34,11 @@ def serve(
     processes = workers or settings.workers
     # Several processes need the app as an import string: each worker builds its own from the same environment.
     app_or_factory = create_app(settings) if processes == 1 else "api.app:create_app"
+    # h11, not httptools (uvicorn's default when installed): httptools keeps reading a request head of any size,
+    # h11 gives up on one still incomplete past the cap, so a huge header line costs at most the cap and one read.
     uvicorn.run(app_or_factory, factory=processes > 1, workers=processes, host=host, port=port, log_level="info",
-                proxy_headers=False, server_header=False)
+                proxy_headers=False, server_header=False, http="h11",
+                h11_max_incomplete_event_size=settings.max_header_bytes)
 
 
 def is_loopback(host: str) -> bool:

@@ -59,7 +59,9 @@ class _DocumentRow(_Strict):
     sha256: str = ""
 
 
-class _GraphFile(_Strict):
+class GraphFile(_Strict):
+    """What a graph file must hold (the API's schema for POST /import is made from it)."""
+
     concepts: list[_ConceptRow]
     relations: list[_RelationRow] = Field(default_factory=list)
     documents: list[_DocumentRow] = Field(default_factory=list)
@@ -74,7 +76,7 @@ def read_graph_file(raw: bytes | str, source: str = "graph file") -> list[Docume
     if not isinstance(data, dict):
         raise InputError(source, "must be a JSON object with 'concepts' and 'relations' (as `export` writes)")
     try:
-        parsed = _GraphFile.model_validate(data)
+        parsed = GraphFile.model_validate_json(raw, strict=True)  # `"mentions": "3"` is no count
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
                              for error in exc.errors()[:5])
@@ -84,7 +86,7 @@ def read_graph_file(raw: bytes | str, source: str = "graph file") -> list[Docume
     return _document_graphs(parsed)
 
 
-def _check_references(parsed: _GraphFile, source: str) -> None:
+def _check_references(parsed: GraphFile, source: str) -> None:
     ids = [c.id for c in parsed.concepts]
     seen: set[str] = set()
     for concept_id in ids:
@@ -101,7 +103,7 @@ def _check_references(parsed: _GraphFile, source: str) -> None:
                              f"neither of its sides")
 
 
-def _document_graphs(parsed: _GraphFile) -> list[DocumentGraph]:
+def _document_graphs(parsed: GraphFile) -> list[DocumentGraph]:
     titles = {d.id: d for d in parsed.documents}
     order = list(titles)
     for relation in parsed.relations:

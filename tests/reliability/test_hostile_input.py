@@ -153,3 +153,15 @@ def test_the_next_write_removes_temp_files_a_killed_write_left(tmp_path: Path) -
     note.write_text("# n\n\nLLaMA 采用 RoPE。\n", encoding="utf-8")
     assert cli(data_dir, "ingest", str(note)).returncode == 0
     assert not any(path.exists() for path in torn)
+
+
+# ---- header-size cap: the app holds a head that arrived whole to the same cap the server's parser keeps ----
+def test_a_request_head_over_the_cap_is_431_naming_the_setting(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "s", max_header_bytes=2048)
+    with TestClient(create_app(settings, store_factory=lambda: EmbeddedStore(tmp_path / "s"))) as client:
+        assert client.get("/health", headers={"X-Fits": "a" * 1_000}).status_code == 200
+        refused = client.post("/documents", headers={"X-Big": "a" * 3_000}, files=[("files", ("n.md", b"# n\n"))])
+        assert refused.status_code == 431 and refused.headers["connection"] == "close"
+        error = refused.json()["error"]
+        assert error["code"] == "headers_too_large" and "STUDYGRAPH_MAX_HEADER_BYTES" in error["message"]
+        assert client.get("/health?" + "q=1&" * 600).status_code == 431  # the request target counts too
