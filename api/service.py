@@ -21,10 +21,11 @@ from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Relat
 from graph.network import concept_network
 from graph.search import ConceptSearch
 from graph.store import GraphStore
+from graph.store.protocol import DocumentChange
 from graph.study.index import StudyIndex
-from ingest.lexicon import ConceptEntry
-from ingest.pipeline import Progress, extract_graphs
+from ingest.pipeline import Progress
 from ingest.reader import SourceFile
+from ingest.rebuild import change_for
 
 _CONSISTENT_READ_ATTEMPTS = 3
 # How long the reader that notices another process's write waits for the new graph before it is served the last
@@ -205,11 +206,7 @@ class StudyService:
             unchanged = [s.id for s in sources if known_hashes.get(s.id) == s.sha256]
             fresh = [s for s in sources if known_hashes.get(s.id) != s.sha256]
             if fresh:
-                current = self.snapshot().graph
-                known = [ConceptEntry(c.id, c.name, list(c.aliases), c.kind, list(c.signals))
-                         for c in current.concepts]
-                graphs = extract_graphs(fresh, known, progress or _quiet, self.use_lexicon)
-                self._commit(lambda: self.store.replace_documents(graphs))
+                self._commit(change_for(fresh, progress=progress or _quiet, use_lexicon=self.use_lexicon))
             return [s.id for s in fresh], unchanged
 
     def import_graphs(self, graphs: list[DocumentGraph], replace: bool) -> tuple[KnowledgeGraph, list[str]]:
@@ -217,17 +214,18 @@ class StudyService:
         with self._write_lock:
             incoming = {g.document.id for g in graphs}
             removed = [d for d in self.store.document_hashes() if replace and d not in incoming]
-            return self._commit(lambda: self.store.replace_documents(graphs, removed=removed)), removed
+            return self._commit(change_for(removed=removed, imported=graphs, use_lexicon=self.use_lexicon)), removed
 
     def remove(self, document_id: str) -> KnowledgeGraph:
         with self._write_lock:
             known = list(self.store.document_hashes())
             if document_id not in known:
                 raise DocumentNotFound(document_id, sorted(known))
-            return self._commit(lambda: self.store.replace_documents([], removed=[document_id]))
+            return self._commit(change_for(removed=[document_id], use_lexicon=self.use_lexicon))
 
-    def _commit(self, write: Callable[[], KnowledgeGraph]) -> KnowledgeGraph:
-        graph = write()
+    def _commit(self, change: DocumentChange) -> KnowledgeGraph:
+        """Apply the change to the store (which reads every note it affects again), then serve the result."""
+        graph = self.store.update_documents(change)
         self._snapshot = ready_snapshot(graph, self.store.revision())  # one assignment: readers switch whole
         return graph
 

@@ -26,14 +26,13 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Ingest notes into the graph and print a summary (documents, concepts, relations by type, skipped files)."""
-    from ingest.lexicon import ConceptEntry
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import read_sources
+    from ingest.rebuild import change_for
 
     settings = get_settings()
     try:
         graph_store = open_named_store(store)
-        current = graph_store.graph()
-        known = [ConceptEntry(c.id, c.name, list(c.aliases), c.kind, list(c.signals)) for c in current.concepts]
+        result = read_sources(paths, settings.max_file_bytes, graph_store.document_hashes())
         with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=errors,
                       disable=quiet or not errors.is_terminal) as progress:
             task = progress.add_task("reading", total=None)
@@ -41,13 +40,12 @@ def ingest(
             def report(stage: str, done: int, total: int) -> None:
                 progress.update(task, description=stage, completed=done, total=total)
 
-            result = ingest_paths(paths, settings.max_file_bytes, graph_store.document_hashes(), known, report,
-                                  settings.lexicon)
-        graph = graph_store.replace_documents(result.graphs) if result.graphs else current
+            change = change_for(result.sources, progress=report, use_lexicon=settings.lexicon)
+            graph = graph_store.update_documents(change) if result.sources else graph_store.graph()
     except StudygraphError as exc:
         raise fail(exc) from exc
-    _print_summary(graph, len(result.graphs), result.unchanged, result.skipped)
-    if not result.graphs and not result.unchanged:
+    _print_summary(graph, len(result.sources), result.unchanged, result.skipped)
+    if not result.sources and not result.unchanged:
         raise typer.Exit(3 if result.skipped else 0)
 
 
@@ -79,12 +77,14 @@ def documents() -> None:
 @commands.command()
 def remove(document_id: Annotated[str, typer.Argument(help="Id of an ingested document (see `studygraph documents`).")]) -> None:
     """Remove a document and everything only it supported."""
+    from ingest.rebuild import change_for
+
     store = configured_store()
     try:
         known = list(store.document_hashes())
         if document_id not in known:
             raise DocumentNotFound(document_id, known)
-        graph = store.replace_documents([], removed=[document_id])
+        graph = store.update_documents(change_for(removed=[document_id], use_lexicon=get_settings().lexicon))
     except StudygraphError as exc:
         raise fail(exc) from exc
     console.print(f"removed {escape(document_id)}; {len(graph.concepts)} concepts remain")
@@ -99,6 +99,7 @@ def import_graph(
     """Load an exported graph into the store: documents of the same id are replaced, others kept (all of them
     with --replace). The file is checked whole before anything is written, and the write is atomic."""
     from graph.importing import read_graph_file
+    from ingest.rebuild import change_for
 
     try:
         if not graph_file.is_file():
@@ -106,7 +107,8 @@ def import_graph(
         graphs = read_graph_file(graph_file.read_bytes(), graph_file.name)
         graph_store = open_named_store(store)
         removed = [d for d in graph_store.document_hashes() if replace and d not in {g.document.id for g in graphs}]
-        graph = graph_store.replace_documents(graphs, removed=removed)
+        change = change_for(removed=removed, imported=graphs, use_lexicon=get_settings().lexicon)
+        graph = graph_store.update_documents(change)
     except StudygraphError as exc:
         raise fail(exc) from exc
     console.print(f"imported {len(graphs)} documents from {escape(str(graph_file))}"

@@ -129,6 +129,11 @@ class DocumentGraph(Model):
     document: Document
     concepts: list[Concept]
     relations: list[Relation]
+    # The notes text, kept so the store can read the document again when the names it is read against change
+    # (another document brings or takes away one it mentions); None for a graph imported without its notes.
+    source: str | None = None
+    # Fingerprint of the names this document was read against that occur in its text (`ingest.rebuild`).
+    vocabulary: str | None = None
 
 
 class KnowledgeGraph(Model):

@@ -22,6 +22,7 @@ class IngestResult:
     """What an ingest run produced and what it refused."""
 
     graphs: list[DocumentGraph] = field(default_factory=list)
+    sources: list[SourceFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
@@ -44,6 +45,14 @@ def extract_graphs(
 
 def _extract_graphs(sources: list[SourceFile], known_concepts: Iterable[ConceptEntry],
                     progress: Progress, use_lexicon: bool) -> list[DocumentGraph]:
+    index, parsed = build_vocabulary(sources, known_concepts, progress, use_lexicon)
+    return extract_with(index, list(zip(sources, parsed, strict=True)), progress)
+
+
+def build_vocabulary(sources: list[SourceFile], known_concepts: Iterable[ConceptEntry], progress: Progress,
+                     use_lexicon: bool) -> tuple[ConceptIndex, list[ParsedDocument]]:
+    """The names every source is read against (lexicon, known names, names discovered in all the sources),
+    and each source parsed."""
     index = ConceptIndex(load_lexicon() if use_lexicon else ())
     for entry in known_concepts:
         if index.find(entry.name) is None and entry.id not in index.by_id:
@@ -53,12 +62,18 @@ def _extract_graphs(sources: list[SourceFile], known_concepts: Iterable[ConceptE
         parsed.append(parse_markdown(source.id, source.text))
         progress("parse", done, len(sources))
     discover_concepts(parsed, index)
+    return index, parsed
+
+
+def extract_with(index: ConceptIndex, documents: list[tuple[SourceFile, ParsedDocument]],
+                 progress: Progress = _quiet) -> list[DocumentGraph]:
+    """Each parsed source's graph, read against `index` (which extraction never changes)."""
     nlp = build_nlp(index)
     graphs = []
     try:
-        for done, (source, document) in enumerate(zip(sources, parsed, strict=True), start=1):
+        for done, (source, document) in enumerate(documents, start=1):
             graphs.append(DocumentExtractor(source, document, index).run(nlp))
-            progress("extract", done, len(sources))
+            progress("extract", done, len(documents))
     finally:
         release(nlp)
     return graphs
@@ -72,16 +87,22 @@ def ingest_paths(
     progress: Progress = _quiet,
     use_lexicon: bool = True,
 ) -> IngestResult:
-    """Read the targets, skip refused and unchanged files, and extract the rest."""
+    """Read the targets, skip refused and unchanged files, and extract the rest (as one batch)."""
+    result = read_sources(targets, max_file_bytes, known_hashes)
+    result.graphs = extract_graphs(result.sources, known_concepts, progress, use_lexicon)
+    return result
+
+
+def read_sources(targets: Iterable[str], max_file_bytes: int, known_hashes: dict[str, str] | None = None,
+                 ) -> IngestResult:
+    """Read the targets; refused files go to `skipped`, files whose content the store holds to `unchanged`."""
     pairs, skipped = find_note_files(targets)
     result = IngestResult(skipped=list(skipped))
-    sources: list[SourceFile] = []
     for item in read_notes(pairs, max_file_bytes):
         if isinstance(item, Skipped):
             result.skipped.append(item)
         elif known_hashes and known_hashes.get(item.id) == item.sha256:
             result.unchanged.append(item.id)
         else:
-            sources.append(item)
-    result.graphs = extract_graphs(sources, known_concepts, progress, use_lexicon)
+            result.sources.append(item)
     return result

@@ -18,6 +18,7 @@ from graph.merge import merge_graphs
 from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Model
 from graph.store import traversal
 from graph.store.durable_files import replace_file
+from graph.store.protocol import DocumentChange
 from graph.store.record_lines import (
     dump_documents_file,
     dump_graph_file,
@@ -158,10 +159,17 @@ class EmbeddedStore:
 
     # ---- writes ----
     def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
+        graphs, removed = list(graphs), list(removed)
+        return self.update_documents(lambda documents: (graphs, removed))
+
+    def update_documents(self, change: DocumentChange) -> KnowledgeGraph:
+        """The change is worked out under the lock, from the documents as they are: two writers in a row give
+        what one would give with both changes."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         try:
             with self.lock:
                 documents = dict(self._read_documents(self._read()))
+                graphs, removed = change(documents)
                 for doc_id in removed:
                     documents.pop(doc_id, None)
                 for graph in graphs:

@@ -35,6 +35,7 @@ from graph.store.neo4j_rows import (
     relation_row,
     unpack_payload,
 )
+from graph.store.protocol import DocumentChange
 from graph.store.traversal import prerequisite_closure, sorted_graph
 
 BATCH_ROWS = 5000
@@ -166,6 +167,12 @@ class Neo4jStore:
         return sorted_graph(concepts, relations)
 
     # ---- writes ----
+    def update_documents(self, change: DocumentChange) -> KnowledgeGraph:
+        """Reads the documents, works the change out, then writes it in one transaction. Unlike the embedded
+        store's lock, nothing stops another writer between the read and the write."""
+        graphs, removed = change(self.document_graphs())
+        return self.replace_documents(graphs, removed)
+
     def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
         incoming, dropped = list(graphs), set(removed)
         with _WRITERS, self.driver.session(database=self.database) as session:

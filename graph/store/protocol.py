@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph
 
 if TYPE_CHECKING:
     from settings import Settings
+
+
+DocumentChange = Callable[[dict[str, DocumentGraph]], tuple[list[DocumentGraph], list[str]]]
 
 
 class GraphStore(Protocol):
@@ -50,6 +53,10 @@ class GraphStore(Protocol):
 
     def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
         """Replace (or add) these documents and drop the removed ones, all or nothing."""
+        ...
+
+    def update_documents(self, change: DocumentChange) -> KnowledgeGraph:
+        """`replace_documents` with what `change` makes of the stored documents: (graphs, removed ids)."""
         ...
 
     def close(self) -> None:

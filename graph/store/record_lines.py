@@ -69,16 +69,17 @@ def load_graph_file(payload: bytes) -> tuple[dict[str, Any], KnowledgeGraph]:
 
 
 def dump_documents_file(documents: dict[str, DocumentGraph]) -> bytes:
-    """A line per document, then a line per concept and per relation it contributes."""
+    """A line per document (with its text), then a line per concept and per relation it contributes."""
     lines: list[bytes] = []
     for graph in documents.values():
-        lines.append(b'{"document":' + graph.document.model_dump_json().encode() + b"}")
+        head = graph.model_copy(update={"concepts": [], "relations": []})
+        lines.append(b'{"document":' + head.model_dump_json().encode() + b"}")
         lines.extend(b'{"concept":' + c.model_dump_json().encode() + b"}" for c in graph.concepts)
         lines.extend(b'{"relation":' + r.model_dump_json().encode() + b"}" for r in graph.relations)
     return b"\n".join(lines) + b"\n"
 
 
-_PREFIXES = ((b'{"document":', Document), (b'{"concept":', Concept), (b'{"relation":', Relation))
+_PREFIXES = ((b'{"document":', DocumentGraph), (b'{"concept":', Concept), (b'{"relation":', Relation))
 
 
 def load_documents_file(payload: bytes) -> dict[str, DocumentGraph]:
@@ -94,8 +95,8 @@ def load_documents_file(payload: bytes) -> dict[str, DocumentGraph]:
                 break
         else:
             raise ValueError(f"unexpected line in the documents file: {line[:60]!r}")
-        if isinstance(record, Document):
-            current = documents[record.id] = DocumentGraph.model_construct(document=record, concepts=[], relations=[])
+        if isinstance(record, DocumentGraph):
+            current = documents[record.document.id] = record
         elif current is None:
             raise ValueError("a concept or relation before any document in the documents file")
         elif isinstance(record, Concept):

@@ -33,8 +33,9 @@ def test_bad_files_are_reported_and_good_ones_ingested(tmp_path: Path) -> None:
     assert "binary.md: looks like a binary file" in done.stderr
     assert "empty.md: file is empty" in done.stderr
     graph = export(tmp_path / "s")
+    order_notes = {f"data/notes_order/{name}" for name in ("a.md", "b.md", "c.md", "d.md")}
     assert {d["id"] for d in graph["documents"]} == {"data/gbk_notes.md", "data/bom_notes.md", "data/broken.md",
-                                                      "data/hostile.md"}
+                                                      "data/hostile.md", *order_notes}
     gqa = next(c for c in graph["concepts"] if c["id"] == "grouped-query-attention")
     assert gqa["name"] == "Grouped-Query Attention"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import api.service
 from api.service import StudyService
 from graph.models import Document, DocumentGraph, KnowledgeGraph
 from graph.store.embedded import EmbeddedStore
+from graph.store.protocol import DocumentChange
 
 BOUND = 30.0  # seconds: a reader that is not served by then has been made to wait for the writer
 
@@ -33,11 +33,11 @@ class HeldStore(EmbeddedStore):
         self.release = threading.Event()
         self.reached = threading.Event()
 
-    def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
+    def update_documents(self, change: DocumentChange) -> KnowledgeGraph:
         if self.hold_writes.is_set():
             self.reached.set()
             assert self.release.wait(BOUND)
-        return super().replace_documents(graphs, removed)
+        return super().update_documents(change)
 
     def graph(self) -> KnowledgeGraph:
         if self.hold_loads.is_set():
