@@ -4,6 +4,8 @@ that brought them there; the reference is one ingest of all of them at once."""
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from ingest.lexicon import ConceptEntry
 from ingest.pipeline import extract_graphs, read_sources
 from ingest.reader import SourceFile
 from ingest.rebuild import change_for
+from tests.support.server import CLI, ROOT
 
 NOTES = Path(__file__).resolve().parents[1] / "data" / "notes_order"  # names defined in one note, used in another
 
@@ -75,3 +78,17 @@ def test_removing_a_note_gives_the_graph_of_the_others(gone: str) -> None:
         store.update_documents(change_for(SOURCES.values()))
         store.update_documents(change_for(removed=[gone]))
         assert _export(Path(scratch)) == _all_at_once(sorted(set(SOURCES) - {gone}))
+
+
+def test_two_concurrent_cli_ingests_give_the_graph_of_one(tmp_path: Path) -> None:
+    """The change is worked out under the store's lock, so the writer that waited reads the other's notes."""
+    paths = [str(NOTES / name) for name in ("a.md", "b.md", "c.md", "d.md")]
+    env = {**os.environ, "STUDYGRAPH_DATA_DIR": str(tmp_path / "both")}
+    halves = [subprocess.Popen([*CLI, "ingest", "-q", *half], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True) for half in (paths[:2], paths[2:])]
+    for process in halves:
+        _, problems = process.communicate(timeout=300)
+        assert process.returncode == 0, problems
+    subprocess.run([*CLI, "ingest", "-q", *paths], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                   env={**os.environ, "STUDYGRAPH_DATA_DIR": str(tmp_path / "one")}, timeout=300)
+    assert _export(tmp_path / "both") == _export(tmp_path / "one")
