@@ -211,8 +211,8 @@ def _add_term(index: ConceptIndex, term: str) -> None:
     if index.find(term) is not None:
         return
     if _CLIPPED.fullmatch(term):
-        # 'Sliding-Window' from 'Sliding-Window, Full-Context Attention': a hyphenated modifier is the known name it begins,
-        # with the shared head left out, never a concept of its own.
+        # 'Sliding-Window' from 'Sliding-Window, Full-Context Attention': a hyphenated modifier is the known
+        # name it begins, with the shared head left out, never a concept of its own.
         whole = next((index.find(f"{term} {head}") for head in _SHARED_HEADS if index.find(f"{term} {head}")), None)
         if whole is not None:
             index.add_alias(whole, term)
