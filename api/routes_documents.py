@@ -80,10 +80,11 @@ async def upload_documents(files: Annotated[list[UploadFile], File()],
 def ingest_report(service: StudyService, sources: list[SourceFile], skipped: list[Skipped],
                   progress: Progress | None) -> IngestReport:
     before = set(service.store.document_hashes())
-    ingested, unchanged = service.ingest(sources, progress)
+    result = service.ingest(sources, progress)
+    ingested = [s.id for s in result.sources]
     snapshot = service.snapshot()
-    return IngestReport(ingested=ingested, replaced=[d for d in ingested if d in before], unchanged=unchanged,
-                        skipped=[SkippedFile(name=s.path, reason=s.reason) for s in skipped],
+    return IngestReport(ingested=ingested, replaced=[d for d in ingested if d in before], unchanged=result.unchanged,
+                        skipped=[SkippedFile(name=s.path, reason=s.reason) for s in [*skipped, *result.duplicates]],
                         documents=len(snapshot.graph.documents), concepts=len(snapshot.graph.concepts),
                         typed_relations=snapshot.typed_count)
 

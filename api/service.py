@@ -23,6 +23,7 @@ from graph.search import ConceptSearch
 from graph.store import GraphStore
 from graph.store.protocol import DocumentChange
 from graph.study.index import StudyIndex
+from ingest.identity import Reconciled, reconcile
 from ingest.pipeline import Progress
 from ingest.reader import SourceFile
 from ingest.rebuild import change_for
@@ -199,15 +200,14 @@ class StudyService:
                 return ready_snapshot(graph, before)
         raise StoreError("the store kept changing while it was read; try again")
 
-    def ingest(self, sources: list[SourceFile], progress: Progress | None = None) -> tuple[list[str], list[str]]:
-        """Extract and commit these notes; returns (ingested ids, unchanged ids). Writers queue one at a time."""
+    def ingest(self, sources: list[SourceFile], progress: Progress | None = None) -> Reconciled:
+        """Extract and commit these notes: the ones written, those already stored as they are, and the ones
+        whose content another document already holds (not ingested). Writers queue one at a time."""
         with self._write_lock:
-            known_hashes = self.store.document_hashes()
-            unchanged = [s.id for s in sources if known_hashes.get(s.id) == s.sha256]
-            fresh = [s for s in sources if known_hashes.get(s.id) != s.sha256]
-            if fresh:
-                self._commit(change_for(fresh, progress=progress or _quiet, use_lexicon=self.use_lexicon))
-            return [s.id for s in fresh], unchanged
+            result = reconcile(sources, self.store.document_graphs())
+            if result.sources:
+                self._commit(change_for(result.sources, progress=progress or _quiet, use_lexicon=self.use_lexicon))
+            return result
 
     def import_graphs(self, graphs: list[DocumentGraph], replace: bool) -> tuple[KnowledgeGraph, list[str]]:
         """Commit an imported graph's documents; with `replace`, every other document goes."""

@@ -134,6 +134,8 @@ class DocumentGraph(Model):
     source: str | None = None
     # Fingerprint of the names this document was read against that occur in its text (`ingest.rebuild`).
     vocabulary: str | None = None
+    # Which file on disk it was read from (a digest of the resolved path), so another path to it keeps its id.
+    origin: str | None = None
 
 
 class KnowledgeGraph(Model):

@@ -6,7 +6,7 @@ import glob
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graph.errors import InputError
@@ -24,6 +24,9 @@ class SourceFile:
     text: str
     encoding: str
     sha256: str
+    # Which file on disk this is (a digest of its resolved path; None for an upload), so the same file given
+    # by another path or from another working directory keeps its document id.
+    origin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,8 +152,13 @@ def read_notes(
     """Read each file in turn, yielding Skipped for refused ones so the rest still go in."""
     for doc_id, path in pairs:
         try:
-            yield read_note(doc_id, path, max_bytes)
+            yield replace(read_note(doc_id, path, max_bytes), origin=file_origin(path))
         except InputError as exc:
             yield Skipped(exc.path, exc.reason)
         except OSError as exc:
             yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+
+
+def file_origin(path: Path) -> str:
+    """A digest of the file's resolved path: its identity on this machine, without storing the path itself."""
+    return hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]

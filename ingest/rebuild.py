@@ -75,6 +75,7 @@ def _updated(stored: dict[str, DocumentGraph], sources: list[SourceFile], remove
     graphs = extract_with(index, chosen, progress) if chosen else []
     for graph, (source, _) in zip(graphs, chosen, strict=True):
         graph.source, graph.vocabulary = source.text, fingerprints[source.id]
+        graph.origin = source.origin if source.id in incoming else kept[source.id].origin
     return [*imported, *graphs]
 
 

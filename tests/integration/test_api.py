@@ -190,6 +190,13 @@ def test_uploads_with_the_same_base_name_from_different_folders_stay_apart(clien
     assert twice["skipped"] == [{"name": "a/x.md", "reason": "another file in this upload has the same name"}]
 
 
+def test_an_upload_of_content_the_store_holds_under_another_name_is_a_duplicate(client: TestClient) -> None:
+    first = client.post("/documents", files=[upload("moe.md", NOTE)], headers=AUTH).json()
+    again = client.post("/documents", files=[upload("copies/moe-copy.md", NOTE)], headers=AUTH).json()
+    assert again["ingested"] == [] and again["documents"] == first["documents"]
+    assert again["skipped"] == [{"name": "copies/moe-copy.md", "reason": "same content as moe.md; not counted twice"}]
+
+
 @pytest.mark.parametrize(("files", "status", "code"), [
     ([upload("bin.md", b"\x00\x01\x02" * 100)], 422, "input_refused"),
     ([upload("empty.md", b"  \n")], 422, "input_refused"),
