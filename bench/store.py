@@ -2,6 +2,8 @@
 
 Run: .venv/bin/python bench/store.py [--concepts 20000] [--relations 100000] [--reads 100]
 The Neo4j figures come from ArcadeDB's Bolt server (started here), or from STUDYGRAPH_TEST_NEO4J_URI when set.
+The Neo4j database is emptied first (every node in it is deleted, the schema stays), so a write measures the same
+work on every run: point STUDYGRAPH_TEST_NEO4J_URI at a scratch database.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from graph.models import (  # noqa: E402
     RelationType,
     Section,
 )
-from graph.store import GraphStore  # noqa: E402
+from graph.store import GraphStore, cypher  # noqa: E402
 from graph.store.embedded import EmbeddedStore  # noqa: E402
 
 DOCUMENTS = 20
@@ -129,6 +131,8 @@ def main() -> None:
             from graph.store.neo4j_store import Neo4jStore
 
             store = Neo4jStore(server.uri, server.user, server.password, server.database)
+            # A graph left by an earlier run would turn the write into a diff against it.
+            store.driver.execute_query(cypher.EMPTY_DATABASE, database_=store.database)
             results["neo4j"] = measure(store, graphs, args.reads)
             if server_process:
                 results["neo4j"]["memory_mb"] = server_process.memory_info().rss / 2**20

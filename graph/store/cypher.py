@@ -21,6 +21,9 @@ SCHEMA = (
 
 PING = "RETURN 1 AS ok"
 
+# Benchmarks start from an empty database (the schema stays).
+EMPTY_DATABASE = "MATCH (n) DETACH DELETE n"
+
 # A write takes this node's lock first, so two writers never merge from the same stale state.
 TAKE_WRITE_LOCK = "MERGE (lock:StoreLock {id: 'writer'}) SET lock.writes = coalesce(lock.writes, 0) + 1"
 # Every committed write bumped the counter: the store's revision.

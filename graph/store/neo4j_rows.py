@@ -6,6 +6,7 @@ import json
 import zlib
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graph.models import Concept, DocumentGraph, Evidence, Location, Relation, RelationType
@@ -110,6 +111,17 @@ def mention_rows(concepts: list[Concept], documents: dict[str, DocumentGraph]) -
         rows += [{"concept": concept.id, "section": section, "count": len(found), "lines": sorted(set(found))}
                  for section, found in lines.items()]
     return rows
+
+
+def schema_keys(rows: Iterable[Mapping[str, Any]]) -> set[tuple[str, tuple[str, ...]]]:
+    """(label or type, properties) of each row of `SHOW INDEXES` or `SHOW CONSTRAINTS`. Neo4j always lists two
+    built-in LOOKUP indexes (over all labels, over all relationship types) whose labels and properties are null.
+
+    >>> sorted(schema_keys([{"type": "LOOKUP", "entityType": "NODE", "labelsOrTypes": None, "properties": None},
+    ...                     {"type": "RANGE", "labelsOrTypes": ["Concept"], "properties": ["name_key"]}]))
+    [('Concept', ('name_key',))]
+    """
+    return {(label, tuple(row["properties"] or ())) for row in rows for label in row["labelsOrTypes"] or ()}
 
 
 def _prefixed(prefix: str, values: Row) -> Row:

@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import neo4j
 from neo4j.exceptions import AuthError, ConfigurationError, ConstraintError, Neo4jError, ServiceUnavailable
@@ -44,6 +45,9 @@ WRITE_ATTEMPTS = 5
 _WRITERS = threading.Lock()  # writers in one process queue here instead of racing on the server
 _TYPED = [t for t in RelationType if t.typed]
 _DRIVERS: dict[tuple[str, str, str], neo4j.Driver] = {}
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+SECURITY_ERRORS = "Neo.ClientError.Security."
+RATE_LIMITED = "Neo.ClientError.Security.AuthenticationRateLimit"
 
 
 def shared_driver(uri: str, user: str, password: str) -> neo4j.Driver:
@@ -82,20 +86,19 @@ class Neo4jStore:
     last_merge_seconds = 0.0  # of the last write, for benchmarks: the part spent merging in Python
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
-        self.uri, self.database = uri, database
+        check_bolt_uri(uri)
+        self.uri, self.user, self.database = uri, user, database
         try:
             self.driver = shared_driver(uri, user, password)
             self.driver.verify_connectivity()
             for statement in cypher.SCHEMA:
                 self.driver.execute_query(statement, database_=database)
-        except AuthError as exc:
-            raise StoreUnavailable(f"Neo4j at {uri} refused user {user!r}: check STUDYGRAPH_NEO4J_USER and "
-                                   "STUDYGRAPH_NEO4J_PASSWORD") from exc
         except (ServiceUnavailable, ConfigurationError, ValueError, OSError) as exc:
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {exc}. Is the server running "
                                    "(docker compose up neo4j) and STUDYGRAPH_NEO4J_URI right?") from exc
         except Neo4jError as exc:
-            raise StoreError(f"Neo4j at {uri} rejected the schema setup: {exc.message}") from exc
+            raise (login_refused(uri, user, exc)
+                   or StoreError(f"Neo4j at {uri} rejected the schema setup: {exc.message}")) from exc
 
     # ---- reads ----
     def _read(self, query: str, **parameters: Any) -> list[neo4j.Record]:
@@ -104,6 +107,11 @@ class Neo4jStore:
                                                       routing_=neo4j.RoutingControl.READ)
         except ServiceUnavailable as exc:
             raise StoreUnavailable(f"lost the connection to Neo4j at {self.uri}: {exc}") from exc
+        except Neo4jError as exc:
+            refused = login_refused(self.uri, self.user, exc)
+            if refused:
+                raise refused from exc
+            raise
         return records
 
     def document_graphs(self) -> dict[str, DocumentGraph]:
@@ -187,8 +195,9 @@ class Neo4jStore:
                     if attempt < WRITE_ATTEMPTS and _lost_a_race(exc):
                         time.sleep(random.uniform(0.05, 0.2) * attempt)
                         continue
-                    raise StoreError(f"Neo4j at {self.uri} refused the write, nothing was changed: "
-                                     f"{exc.message}") from exc
+                    raise (login_refused(self.uri, self.user, exc)
+                           or StoreError(f"Neo4j at {self.uri} refused the write, nothing was changed: "
+                                         f"{exc.message}")) from exc
         raise AssertionError("unreachable")
 
     def _replace(self, tx: neo4j.ManagedTransaction, incoming: list[DocumentGraph], dropped: set[str]) -> KnowledgeGraph:
@@ -219,9 +228,9 @@ class Neo4jStore:
         run(cypher.CREATE_CONCEPTS, [concept_row(c) for c in upserted if c.id not in old_concepts])
         run(cypher.UPSERT_CONCEPTS, [concept_row(c) for c in upserted if c.id in old_concepts])
         changed = [key for key, r in new_relations.items() if old_relations.get(key) != r]
-        for statement, keys in ((cypher.create_relations, [k for k in changed if k not in old_relations]),
-                                (cypher.merge_relations, [k for k in changed if k in old_relations])):
-            for relation_type, pairs in _by_type(keys).items():
+        for statement, written in ((cypher.create_relations, [k for k in changed if k not in old_relations]),
+                                   (cypher.merge_relations, [k for k in changed if k in old_relations])):
+            for relation_type, pairs in _by_type(written).items():
                 run(statement(relation_type), [relation_row(new_relations[(s, t, relation_type)]) for s, t in pairs])
         self._write_documents(run, [after[doc_id] for doc_id in sorted(touched_documents) if doc_id in after])
         remention = {c.id for c in upserted} | {
@@ -245,6 +254,34 @@ class Neo4jStore:
 
     def close(self) -> None:
         """The driver is shared by the process and closed at exit; nothing is held per store."""
+
+
+def check_bolt_uri(uri: str) -> None:
+    """The store speaks Bolt only. Given http://, the driver tries its HTTP transport, which needs aiohttp (not
+    installed) and ends in an import error, so anything else is refused here with the address to use instead."""
+    scheme, separator, _ = uri.partition("://")
+    if separator and scheme.lower() in BOLT_SCHEMES:
+        return
+    try:
+        host = urlsplit(uri).hostname if separator else None
+    except ValueError:
+        host = None
+    host = f"[{host}]" if host and ":" in host else host or "HOST"
+    raise StoreUnavailable(f"STUDYGRAPH_NEO4J_URI {uri!r} is not a Bolt address: use bolt://{host}:7687 or "
+                           f"neo4j://{host}:7687 (bolt+s:// or neo4j+s:// for TLS)")
+
+
+def login_refused(uri: str, user: str, error: Neo4jError) -> StoreUnavailable | None:
+    """The credentials' fault, whichever statement met it: any Security error. After repeated wrong passwords Neo4j
+    answers AuthenticationRateLimit, a plain ClientError rather than an AuthError, and refuses even the right
+    password until the lock (`dbms.security.auth_lock_time`, 5 s by default) runs out."""
+    if not isinstance(error, AuthError) and not (error.code or "").startswith(SECURITY_ERRORS):
+        return None
+    check = "check STUDYGRAPH_NEO4J_USER and STUDYGRAPH_NEO4J_PASSWORD"
+    if error.code == RATE_LIMITED:
+        return StoreUnavailable(f"Neo4j at {uri} locked out user {user!r} after repeated failed logins: {check}, "
+                                "then wait a few seconds before retrying")
+    return StoreUnavailable(f"Neo4j at {uri} refused user {user!r} ({error.message}): {check}")
 
 
 def _lost_a_race(error: Neo4jError) -> bool:
