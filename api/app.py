@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import routes_concepts, routes_documents, routes_maps, routes_meta, routes_page, routes_study
+from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.guards import WriterFirst
 from api.jobs import JobRegistry
@@ -60,7 +61,8 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
             app.state.jobs.close()
             app.state.service.close()
 
-    app = FastAPI(title="studygraph", version="0.1.0", lifespan=lifespan,
+    # docs_url and redoc_url off: FastAPI's pages load from a CDN; api/docs.py serves them from installed files.
+    app = FastAPI(title="studygraph", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Concepts and evidence-backed relations from ML/LLM study notes: search, study paths, "
                               "next topics, related topics, gaps, documents. Every error body is "
                               '`{"error": {"code", "message", "details"}}`.')
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
     for module in (routes_meta, routes_concepts, routes_study, routes_documents, routes_maps, routes_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=routes_page.STATIC_DIR), name="static")
+    install_docs(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_upload_body(settings.max_upload_files, settings.max_file_bytes))
     # Added after the body limit, so it runs before it: the token is checked before any body is read or counted.
     app.add_middleware(WriterFirst, token=settings.api_token.get_secret_value() if settings.api_token else None,

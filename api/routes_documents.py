@@ -89,7 +89,7 @@ def ingest_report(service: StudyService, sources: list[SourceFile], skipped: lis
                         typed_relations=snapshot.typed_count)
 
 
-@router.get("/jobs/{job_id}", response_model=Job, tags=["documents"], responses=ERROR_RESPONSES)
+@router.get("/jobs/{job_id}", response_model=Job, responses=ERROR_RESPONSES)
 def get_job(job_id: str, jobs: JobsDep) -> Job:
     """Progress of a background ingest: queued, running (stage, done of total), done (result) or failed (error)."""
     job = jobs.get(job_id)
