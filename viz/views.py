@@ -47,8 +47,8 @@ def concept_map(network: nx.MultiDiGraph, focus: str | None = None, radius: int 
     title = f"{_name(network, focus)} within {radius}" if focus else "Concept map"
     notice = ""
     if len(shown) < len(area):
-        notice = (f"showing the {len(shown):,} most connected of {len(area):,} concepts: pick a concept "
-                  "(focus and radius) to see the rest")
+        notice = (f"showing the {len(shown):,} most connected of {len(area):,} concepts: a larger cap, or a "
+                  "concept (focus and radius), shows the rest")
     legend = _edge_legend(edges)
     if colour_by == "community":
         legend.append(LegendEntry(f"node colour: community ({COMMUNITY_METHOD})", style.GROUP_COLOURS[0], "dot"))
@@ -165,7 +165,7 @@ def _fan_out(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _concept_node(concept: Concept, colour: str, extra: str = "") -> dict[str, Any]:
     return {"id": concept.id, "label": concept.name, "title": concept_tooltip(concept, extra), "color": colour,
-            "size": round(10 + 4 * math.sqrt(max(concept.mentions, 0)), 1), "shape": "dot"}
+            "size": round(8 + 2.5 * math.sqrt(max(concept.mentions, 0)), 1), "shape": "dot"}
 
 
 def _relation_edges(network: nx.MultiDiGraph, shown: Iterable[str], typed_only: bool = False

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -17,12 +16,13 @@ from tests.integration.test_store_contract import extract
 from tests.support.browser import CHROMIUM, chromium
 from tests.support.hostile import XSS_NAME, xss_document
 from tests.support.server import ROOT, running_server
+from tests.support.study_page import Watched, map_frame, overlap
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CHROMIUM.exists(), reason=(
     "needs Debian's chromium at /usr/bin/chromium (.ci/run installs it: apt-get install chromium)"))]
 
-ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
-LOCAL_SCHEMES = {"data", "blob", "about"}
+MAP_FONT_SIZE = 14  # viz.render's node label size, in canvas pixels at scale 1
+READABLE_PX = 10  # smallest label, in screen pixels, that a person reads without zooming
 
 
 @pytest.fixture(scope="module")
@@ -39,25 +39,6 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-class Watched:
-    """A page with everything the tests check on the side: console errors, page errors, dialogs, requests."""
-
-    def __init__(self, browser: Any) -> None:
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-    def leaving(self) -> list[str]:
-        """Requests to anywhere but this machine's loopback."""
-        return [url for url in self.requests
-                if urlsplit(url).scheme not in LOCAL_SCHEMES and urlsplit(url).hostname != "127.0.0.1"]
-
-
 @pytest.fixture
 def watched(browser: Any) -> Iterator[Watched]:
     page = Watched(browser)
@@ -65,19 +46,11 @@ def watched(browser: Any) -> Iterator[Watched]:
     page.page.close()
 
 
-def map_frame(watched: Watched, path_start: str) -> Any:
-    """The map iframe once it shows `path_start` and its layout is done (physics off)."""
-    page = watched.page
-    page.locator(f'#map[src*="{path_start}"]').wait_for(state="attached")
-    frame = page.frame_locator("#map")
-    frame.locator("body[data-state=stable]").wait_for(state="attached", timeout=30_000)
-    return next(f for f in page.frames if path_start in f.url)
-
-
 def test_page_loads_without_errors_or_outside_requests(base: str, watched: Watched) -> None:
     watched.page.goto(f"{base}/")
-    frame = map_frame(watched, "/map")
+    frame = map_frame(watched, "/map?cap=")
     assert frame.evaluate("window.studygraphMap.nodes.length") > 20
+    assert watched.page.locator("#upload-token").count() == 0  # this server takes writes without a token
     assert watched.errors == []
     assert watched.leaving() == []
     assert any(url.endswith("/static/page.js") for url in watched.requests)
@@ -95,8 +68,7 @@ def test_typing_rope_suggests_rope_and_its_chinese_name(base: str, watched: Watc
     page.locator("#concept h3").wait_for()
     assert page.locator("#concept h3").inner_text() == "RoPE"
     frame = map_frame(watched, "/map?concept=rope")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "concept-map-rope.png"))
+    watched.screenshot("concept-map-rope.png")
     assert "rope" in frame.evaluate("window.studygraphMap.nodes.getIds()")
     assert watched.errors == [] and watched.leaving() == []
 
@@ -106,27 +78,38 @@ def test_study_path_for_dpo_orders_ppo_first_and_draws_every_step(base: str, wat
     page.goto(f"{base}/")
     page.fill("#path-target", "DPO")
     page.click("#path-form button")
-    page.locator("#path-steps li").first.wait_for()
-    order = page.eval_on_selector_all("#path-steps li", "items => items.map(i => i.dataset.concept)")
+    page.locator("#path-steps > li").first.wait_for()
+    order = page.eval_on_selector_all("#path-steps > li", "items => items.map(i => i.dataset.concept)")
     plan = httpx.get(f"{base}/paths/study", params={"target": "DPO"}).json()
     assert order == [step["concept"] for step in plan["steps"]]
     assert "ppo" in order and order.index("ppo") < order.index("dpo") == len(order) - 1
-    # Each core step says why (the chain as the notes state it), where to read and what tests it, as the CLI does.
-    first = plan["steps"][0]
-    shown = page.locator("#path-steps li").first.inner_text()
-    assert first["because"] in shown and "read:" in shown
-    assert (not first["questions"]) or first["questions"][0]["text"][:10] in shown
+    assert page.locator("#path-title").inner_text().startswith(f"Study path to DPO: {len(order)} core steps")
+    # Each core step says why (the chain as the notes state it), where to read (document:line) and the
+    # questions that test it, as the CLI does.
+    assert any(step["questions"] for step in plan["steps"]) and all(step["read_at"] for step in plan["steps"])
+    for number, step in enumerate(plan["steps"]):
+        shown = page.locator("#path-steps > li").nth(number)
+        assert shown.is_visible()
+        text = shown.inner_text()
+        assert (not step["because"]) or step["because"] in text
+        reads = shown.locator(".reads code").all_inner_texts()
+        assert reads == [f"{place['document']}:{place['line']}" for place in step["read_at"][:3]]
+        questions = shown.locator(".questions li").all_inner_texts()
+        for question, line in zip(step["questions"][:3], questions, strict=False):
+            assert question["text"] in line and f"{question['document']}:{question['line']}" in line
+            assert ("unanswered" if not question["answered"] else "answered") in line
+        assert len(questions) == min(len(step["questions"]), 3) + (len(step["questions"]) > 3)
     background = page.locator("#path-background")
     assert background.is_hidden() == (not plan["background"])
     if plan["background"]:
         assert background.get_attribute("open") is None  # collapsed until asked for
-        assert page.locator("#path-background-steps li").count() == len(plan["background"])
+        assert page.locator("#path-background-steps > li").count() == len(plan["background"])
     frame = map_frame(watched, "/map/path")
     assert frame.evaluate("window.studygraphMap.nodes.length") == len(plan["steps"])
     assert frame.locator("#map canvas").count() == 1
     labels = frame.evaluate("window.studygraphMap.nodes.get().map(n => n.label)")
     assert f"{len(order)}. DPO" in labels
-    page.screenshot(path=str(ARTIFACTS / "study-path-dpo.png"))
+    watched.screenshot("study-path-dpo.png")
     assert watched.errors == [] and watched.leaving() == []
 
 
@@ -165,7 +148,7 @@ def test_gaps_view_marks_missing_links(base: str, watched: Watched) -> None:
     frame = map_frame(watched, "/map/gaps")
     dashed = frame.evaluate("window.studygraphMap.edges.get().filter(e => e.id.startsWith('gap-')).length")
     assert dashed == sum(1 for item in report["items"] if item["kind"] == "missing_link")
-    page.screenshot(path=str(ARTIFACTS / "gaps-lora-qlora.png"))
+    watched.screenshot("gaps-lora-qlora.png")
     assert watched.errors == [] and watched.leaving() == []
 
 
@@ -210,3 +193,116 @@ def test_map_pages_carry_no_external_url(base: str) -> None:
 
 def test_artifacts_directory_is_ignored_by_git() -> None:
     assert "tests/artifacts/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_errors_show_in_a_banner_at_the_top_until_the_next_success(base: str, browser: Any) -> None:
+    watched = Watched(browser, 1400, 1000)
+    page = watched.page
+    try:
+        page.goto(f"{base}/")
+        page.fill("#path-target", "nosuchconceptzz")
+        page.click("#path-form button")
+        banner = page.locator("#banner")
+        banner.wait_for(state="visible")
+        assert "unknown concept 'nosuchconceptzz'" in banner.inner_text()
+        box = banner.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 1000  # in view, not below the fold
+        assert box["width"] >= 1000  # across the page, not tucked in a column
+        watched.screenshot("error-banner.png")
+        page.fill("#path-target", "DPO")
+        page.click("#path-form button")
+        banner.wait_for(state="hidden")
+        assert page.locator("#path-steps > li").count() > 0
+        # A failure in another pane shows again, and the dismiss button clears it too.
+        page.fill("#gaps-a", "nosuchconceptzz")
+        page.click("#gaps-form button")
+        banner.wait_for(state="visible")
+        page.click("#banner-close")
+        banner.wait_for(state="hidden")
+        assert watched.unexpected_errors() == [] and watched.leaving() == []
+    finally:
+        page.close()
+
+
+def test_answers_go_to_their_own_tabs_and_each_tab_brings_back_its_map(base: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{base}/")
+    assert page.locator("#tab-overview").get_attribute("aria-selected") == "true"
+    page.locator(".concept-link[data-concept=rope]").click()
+    page.locator("#concept h3").wait_for()
+    page.fill("#path-target", "DPO")
+    page.click("#path-form button")
+    page.locator("#path-steps > li").first.wait_for()
+    page.fill("#gaps-a", "LoRA")
+    page.fill("#gaps-b", "QLoRA")
+    page.click("#gaps-form button")
+    page.locator("#gaps-items li").first.wait_for()
+    visible = [name for name in ("overview", "concept", "path", "gaps") if page.locator(f"#panel-{name}").is_visible()]
+    assert visible == ["gaps"]  # one answer at a time, not one growing column
+    assert page.locator("#tab-gaps").get_attribute("aria-selected") == "true"
+    page.click("#tab-concept")
+    assert page.locator("#concept h3").is_visible() and page.locator("#concept h3").inner_text() == "RoPE"
+    assert page.locator("#path-steps").is_hidden() and page.locator("#gaps-items").is_hidden()
+    map_frame(watched, "/map?concept=rope")
+    page.click("#tab-path")
+    assert page.locator("#path-steps > li").first.is_visible()
+    map_frame(watched, "/map/path")
+    watched.screenshot("tabs-study-path.png")
+    page.click("#tab-overview")
+    assert page.locator("#top-concepts").is_visible()
+    map_frame(watched, "/map?cap=")
+    assert watched.errors == [] and watched.leaving() == []
+
+
+def test_whole_map_opens_on_the_most_connected_concepts_with_readable_labels(base: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{base}/")
+    start = int(page.locator("body").get_attribute("data-map-start"))
+    total = httpx.get(f"{base}/health").json()["concepts"]
+    assert 40 <= start <= 60 < total
+    frame = map_frame(watched, f"/map?cap={start}")
+    shown = set(frame.evaluate("window.studygraphMap.nodes.getIds()"))
+    assert len(shown) == start
+    # The most connected: every concept with more relations than the first one left out is drawn.
+    degree = {concept["id"]: 0 for concept in httpx.get(f"{base}/export").json()["concepts"]}
+    for relation in httpx.get(f"{base}/export").json()["relations"]:
+        degree[relation["source"]] += 1
+        degree[relation["target"]] += 1
+    cut = sorted(degree.values(), reverse=True)[start]
+    assert {concept for concept, count in degree.items() if count > cut} <= shown
+    watched.screenshot("whole-map-start.png")
+    scale = frame.evaluate("window.studygraphMap.network.getScale()")
+    assert scale * MAP_FONT_SIZE >= READABLE_PX, f"labels drawn {scale * MAP_FONT_SIZE:.1f} px high"
+    watched.screenshot("whole-map-start.png")
+    more = page.locator("#map-more")
+    assert more.is_visible() and f"of {total}" in more.inner_text()
+    more.click()
+    wider = min(2 * start, total)
+    frame = map_frame(watched, f"/map?cap={wider}")
+    assert frame.evaluate("window.studygraphMap.nodes.length") == wider
+    assert page.locator("#map-more").is_hidden() == (wider == total)
+    assert watched.errors == [] and watched.leaving() == []
+
+
+@pytest.mark.parametrize("path", ["/map/path?target=DPO", "/map?cap=50", "/map/gaps?a=LoRA&b=QLoRA"])
+def test_legend_never_covers_the_map_toolbar_at_800px(base: str, browser: Any, path: str) -> None:
+    watched = Watched(browser, 800, 900)
+    page = watched.page
+    try:
+        page.goto(f"{base}{path}")
+        page.locator("body[data-state=stable]").wait_for(state="attached", timeout=30_000)
+        legend = page.locator("#legend").bounding_box()
+        for control in ("header", "#filter", "#status"):
+            assert not overlap(legend, page.locator(control).bounding_box()), f"the legend covers {control}"
+        if path.startswith("/map?"):
+            watched.screenshot("legend-800px.png")
+            # The same map inside the study page, 800 px wide: the frame's legend stays off its toolbar.
+            page.goto(f"{base}/")
+            frame = map_frame(watched, "/map?cap=")
+            frame_legend = frame.locator("#legend").bounding_box()
+            for control in ("header", "#filter"):
+                assert not overlap(frame_legend, frame.locator(control).bounding_box()), f"the legend covers {control}"
+            watched.screenshot("study-page-800px.png")
+        assert watched.errors == [] and watched.leaving() == []
+    finally:
+        page.close()

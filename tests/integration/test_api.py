@@ -252,7 +252,8 @@ def test_readers_see_whole_documents_while_a_job_writes(store: GraphStore, tmp_p
             assert concepts["total"] in {before["concepts"], *(s[1] for s in seen)} or concepts["total"] > 0
         after = c.get("/health").json()
         assert seen <= {(before["documents"], before["concepts"]), (after["documents"], after["concepts"])}
-        assert after["documents"] == 4
+        assert after["documents"] == 3  # the upload's attention.md repeats the stored notes/attention.md
+        assert [s["name"] for s in c.get(f"/jobs/{job['id']}").json()["result"]["skipped"]] == ["attention.md"]
 
 
 def test_writes_from_another_process_are_seen_on_the_next_read(client: TestClient, store: GraphStore) -> None:
