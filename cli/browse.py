@@ -12,8 +12,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import console, errors, fail, load_graph
-from graph.errors import StudygraphError
+from cli.common import console, errors, fail, flat, load_graph, print_labelled
+from graph.errors import InputError, StudygraphError
 from graph.export import export_graph
 from graph.lookup import find_concept, questions_about, relations_of
 
@@ -22,14 +22,19 @@ commands = typer.Typer()
 
 @commands.command()
 def concepts(
-    top: Annotated[int, typer.Option(help="How many to list, most mentioned first.")] = 30,
-    kind: Annotated[str | None, typer.Option(help="Only concepts of this kind (model, mechanism, ...).")] = None,
+    top: Annotated[int, typer.Option(metavar="N", help="How many to list, most mentioned first.")] = 30,
+    kind: Annotated[str | None, typer.Option(metavar="KIND",
+                                             help="Only concepts of this kind (model, mechanism, ...).")] = None,
 ) -> None:
     """List concepts by mentions, with kind and aliases."""
     graph = load_graph()
+    kinds = sorted({c.kind for c in graph.concepts if c.kind})
+    if kind is not None and kind.casefold() not in {k.casefold() for k in kinds}:
+        valid = f"use one of the kinds in the graph: {', '.join(kinds)}" if kinds else "nothing is ingested yet"
+        raise fail(InputError("--kind", f"unknown kind {kind!r}; {valid}"))
     table = Table("concept", "kind", "mentions", "relations", "aliases")
     degree = Counter(x for r in graph.typed_relations() for x in (r.source, r.target))
-    chosen = [c for c in graph.concepts if kind is None or c.kind == kind]
+    chosen = [c for c in graph.concepts if kind is None or (c.kind or "").casefold() == kind.casefold()]
     for concept in sorted(chosen, key=lambda c: (-c.mentions, c.name))[:top]:
         table.add_row(escape(concept.name), concept.kind or "", str(concept.mentions), str(degree[concept.id]),
                       escape(", ".join(concept.aliases[:4])))
@@ -37,7 +42,8 @@ def concepts(
 
 
 @commands.command()
-def show(concept: Annotated[str, typer.Argument(help="Concept name, alias or id (any case, width or script).")]) -> None:
+def show(concept: Annotated[str, typer.Argument(metavar="CONCEPT", help="Concept name, alias or id (any case, width or "
+                                                                       "script).")]) -> None:
     """Show a concept: aliases, definition, relations with evidence, questions that ask about it."""
     graph = load_graph()
     try:
@@ -47,23 +53,25 @@ def show(concept: Annotated[str, typer.Argument(help="Concept name, alias or id 
     names = {c.id: c.name for c in graph.concepts}
     console.print(f"[bold]{escape(found.name)}[/bold]  ({found.kind or 'concept'}, {found.mentions} mentions)")
     if found.aliases:
-        console.print(f"aliases: {escape(', '.join(found.aliases))}")
+        print_labelled("aliases:", escape(", ".join(found.aliases)))
     if found.definition:
-        console.print(f"definition: {escape(found.definition)}")
+        print_labelled("definition:", flat(found.definition, 300))
     for relation in relations_of(graph, found.id):
         evidence = relation.evidence[0]
-        console.print(f"  {escape(names[relation.source])} [cyan]{relation.type.value}[/cyan] "
-                      f"{escape(names[relation.target])}  ({relation.confidence:.2f})")
-        console.print(f"      [dim]{escape(evidence.document)}:{evidence.line} {escape(evidence.text[:120])}[/dim]")
+        print_labelled("", f"{escape(names[relation.source])} [cyan]{relation.type.value}[/cyan] "
+                       f"{escape(names[relation.target])}  ({relation.confidence:.2f})", 2)
+        where = f"[dim]{escape(evidence.document)}:{evidence.line}[/dim]"
+        print_labelled(where, f"[dim]{flat(evidence.text, 160)}[/dim]", 6)
     for question in questions_about(graph, found.id):
         state = "answered" if question.answered else "unanswered"
-        console.print(f"  [magenta]?[/magenta] {escape(question.text[:100])} ({state})")
+        print_labelled("[magenta]?[/magenta]", f"{flat(question.text, 100)} ({state})", 2)
 
 
 @commands.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="Export format (json).")] = "json",
-    output: Annotated[typer.FileTextWrite | None, typer.Option("-o", "--output", help="File to write; stdout by default.")] = None,
+    format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="Export format (json).")] = "json",
+    output: Annotated[typer.FileTextWrite | None, typer.Option("-o", "--output", metavar="FILE",
+                                                               help="File to write; stdout by default.")] = None,
 ) -> None:
     """Export the graph as JSON: concepts, relations with evidence (the scorer's contract)."""
     if format != "json":
@@ -75,8 +83,8 @@ def export(
 
 @commands.command()
 def audit(
-    sample: Annotated[int, typer.Option(help="How many typed relations to sample.")] = 60,
-    seed: Annotated[int, typer.Option(help="Random seed, so a sample can be judged again.")] = 0,
+    sample: Annotated[int, typer.Option(metavar="N", help="How many typed relations to sample.")] = 60,
+    seed: Annotated[int, typer.Option(metavar="SEED", help="Random seed, so a sample can be judged again.")] = 0,
 ) -> None:
     """Print random typed relations with their evidence, for a person to judge."""
     graph = load_graph()
@@ -85,6 +93,6 @@ def audit(
     chosen = random.Random(seed).sample(typed, min(sample, len(typed)))
     for number, relation in enumerate(chosen, start=1):
         evidence = relation.evidence[0]
-        console.print(f"{number:>3}. {escape(names[relation.source])} [cyan]{relation.type.value}[/cyan] "
-                      f"{escape(names[relation.target])}  conf={relation.confidence:.2f} rule={escape(evidence.rule)}")
-        console.print(f"     [dim]{escape(evidence.document)}:{evidence.line}[/dim] {escape(evidence.text[:220])}")
+        print_labelled(f"{number:>3}.", f"{escape(names[relation.source])} [cyan]{relation.type.value}[/cyan] "
+                       f"{escape(names[relation.target])}  conf={relation.confidence:.2f} rule={escape(evidence.rule)}")
+        print_labelled(f"[dim]{escape(evidence.document)}:{evidence.line}[/dim]", flat(evidence.text, 220), 5)

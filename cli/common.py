@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from graph.errors import ConceptNotFound, DocumentNotFound, InputError, StoreError, StudygraphError
 from graph.models import KnowledgeGraph
@@ -21,18 +22,24 @@ if TYPE_CHECKING:
 console = Console()
 errors = Console(stderr=True)
 
-# One place maps the error tree to exit codes.
+# One place maps the error tree to exit codes; `serve` adds one of its own (README "Exit codes:").
 EXIT_CODES: dict[type[StudygraphError], int] = {InputError: 3, ConceptNotFound: 4, DocumentNotFound: 4,
                                                 StoreError: 5}
+STORE_ERROR = EXIT_CODES[StoreError]
+ADDRESS_UNAVAILABLE = 6  # `serve`: the port is taken or not allowed, or the host is no address of this machine
 
-Known = Annotated[list[str] | None, typer.Option("--known", "-k", help="Concepts you know (repeat, or comma-separated).")]
-Json = Annotated[bool, typer.Option("--json", help="Stable JSON instead of the readable plan.")]
+Known = Annotated[list[str] | None, typer.Option("--known", "-k", metavar="CONCEPT", help="Concepts you know (repeat, or comma-separated).")]
 
 
 def fail(exc: StudygraphError) -> typer.Exit:
     """Print a domain error on stderr; the exit to raise carries its code."""
-    errors.print(f"[red]error:[/red] {escape(str(exc))}")
-    code = next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1)
+    return refuse(str(exc), next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1))
+
+
+def refuse(message: str, code: int) -> typer.Exit:
+    """The error as one line on stderr, never wrapped (a driver's message may hold newlines): scripts and logs
+    keep it whole. The exit to raise carries the code."""
+    errors.print(f"[red]error:[/red] {escape(' '.join(message.split()))}", soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -86,3 +93,16 @@ def flat(text: str, width: int) -> str:
     if line[width].isascii() and line[width].isalnum() and " " in cut:  # never inside a Latin word
         cut = cut[:cut.rindex(" ")]
     return escape(cut.rstrip(" ,，、;；:：") + "…")
+
+
+def print_labelled(label: str, markup: str, indent: int = 0) -> None:
+    """`label text` after `indent` spaces; a long text wraps under its own start, not back at column 0.
+
+    Both parts are rich markup (escape notes text first); an empty label indents the text alone."""
+    head = Text.from_markup(label)
+    lead = indent + head.cell_len + (1 if label else 0)
+    for number, line in enumerate(Text.from_markup(markup).wrap(console, max(console.width - lead, 20),
+                                                                overflow="fold")):
+        line.rstrip()
+        prefix = Text.assemble(" " * indent, head, " ") if number == 0 and label else Text(" " * lead)
+        console.print(Text.assemble(prefix, line), no_wrap=True, overflow="ignore", crop=False)

@@ -18,16 +18,22 @@ commands = typer.Typer()
 
 @commands.command(name="map")
 def map_command(
-    concept: Annotated[str | None, typer.Argument(help="Focus concept (default: the whole graph).")] = None,
-    radius: Annotated[int, typer.Option(min=1, max=4, help="Relations out from the focus concept.")] = 1,
-    path: Annotated[str | None, typer.Option("--path", help="Draw the study path to this concept instead.")] = None,
-    gaps: Annotated[tuple[str, str] | None, typer.Option("--gaps", help="Draw the gaps between two topics instead.")]
+    concept: Annotated[str | None, typer.Argument(metavar="CONCEPT",
+                                                  help="Focus concept (default: the whole graph).")] = None,
+    radius: Annotated[int, typer.Option(min=1, max=4, metavar="N", help="Relations out from the focus concept.")] = 1,
+    path: Annotated[str | None, typer.Option("--path", metavar="TARGET",
+                                             help="Draw the study path to this concept instead.")] = None,
+    gaps: Annotated[tuple[str, str] | None, typer.Option("--gaps", metavar="A B",
+                                                         help="Draw the gaps between two topics instead.")]
     = None,
     known: Known = None,
-    colour: Annotated[str, typer.Option(help="Node colour: community or kind.")] = "community",
-    cap: Annotated[int | None, typer.Option(min=1, help="Most concepts drawn (default STUDYGRAPH_MAP_NODE_CAP).")]
+    colour: Annotated[str, typer.Option(metavar="community|kind",
+                                        help="Node colour: by community or by kind.")] = "community",
+    cap: Annotated[int | None, typer.Option(min=1, metavar="N",
+                                            help="Most concepts drawn (default STUDYGRAPH_MAP_NODE_CAP).")]
     = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("map.html"),
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE",
+                                         help="HTML file to write.")] = Path("map.html"),
     open_page: Annotated[bool, typer.Option("--open", help="Open the map in the default browser.")] = False,
 ) -> None:
     """Write an interactive map (self-contained HTML, works offline): concepts, a study path, or gaps."""

@@ -14,8 +14,9 @@ commands = typer.Typer()
 
 @commands.command()
 def sync(
-    source: Annotated[StoreKind, typer.Option("--from", help="Store to copy from.")],
-    target: Annotated[StoreKind, typer.Option("--to", help="Store to copy to; it ends up with exactly the same documents.")],
+    source: Annotated[StoreKind, typer.Option("--from", metavar="embedded|neo4j", help="Store to copy from.")],
+    target: Annotated[StoreKind, typer.Option("--to", metavar="embedded|neo4j",
+                                              help="Store to copy to; it ends up with exactly the same documents.")],
 ) -> None:
     """Copy the whole graph between stores (embedded <-> neo4j), in one write on the target."""
     from graph.store.sync import copy_graph

@@ -9,7 +9,7 @@ import typer
 from pydantic import BaseModel, TypeAdapter
 from rich.markup import escape
 
-from cli.common import Json, Known, console, fail, flat, known_names, load_study_index
+from cli.common import Known, console, fail, flat, known_names, load_study_index, print_labelled
 from graph.errors import StudygraphError
 
 if TYPE_CHECKING:
@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 
 commands = typer.Typer()
 T = TypeVar("T")
+
+# Each command says what its --json prints.
+PathJson = Annotated[bool, typer.Option("--json", help="Print the study path (or the --from/--to connection) as "
+                                        "stable JSON instead of text.")]
+NextJson = Annotated[bool, typer.Option("--json", help="Print the ranked topics as stable JSON instead of text.")]
+RelatedJson = Annotated[bool, typer.Option("--json", help="Print the related topics as stable JSON instead of text.")]
+GapsJson = Annotated[bool, typer.Option("--json", help="Print the gaps report as stable JSON instead of text.")]
+DoctorJson = Annotated[bool, typer.Option("--json", help="Print the health report as stable JSON instead of text.")]
 
 
 def _answer(compute: Callable[[], T], as_json: bool) -> T | None:
@@ -42,14 +50,16 @@ def _emit_json(result: BaseModel | list[NextTopic] | list[RelatedTopic]) -> None
 
 @commands.command()
 def path(
-    target: Annotated[str | None, typer.Argument(help="Concept to study (name, alias or id).")] = None,
+    target: Annotated[str | None, typer.Argument(metavar="TARGET",
+                                                 help="Concept to study (name, alias or id).")] = None,
     known: Known = None,
-    source: Annotated[str | None, typer.Option("--from", help="With --to: how one concept leads to another.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Target of --from.")] = None,
-    max_depth: Annotated[int | None, typer.Option(help="Only prerequisites this many steps back.")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many core steps (default 10).")] = None,
+    source: Annotated[str | None, typer.Option("--from", metavar="CONCEPT",
+                                               help="With --to: how one concept leads to another.")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="CONCEPT", help="Target of --from.")] = None,
+    max_depth: Annotated[int | None, typer.Option(metavar="N", help="Only prerequisites this many steps back.")] = None,
+    limit: Annotated[int | None, typer.Option(metavar="N", help="At most this many core steps (default 10).")] = None,
     everything: Annotated[bool, typer.Option("--all", help="List every reachable prerequisite as background.")] = False,
-    as_json: Json = False,
+    as_json: PathJson = False,
 ) -> None:
     """Study path to TARGET: the prerequisites it needs most (core, foundations first), then background; why
     each is needed (the chain of relations to TARGET), where to read it and what tests it."""
@@ -67,10 +77,10 @@ def path(
             console.print(f"[bold]{escape(index.name(connection.source))} → {escape(index.name(connection.target))}"
                           f"[/bold]: {connection.kind}")
             for hop in connection.hops:
-                console.print(f"  {escape(arrow(hop.source, hop.why, index.name))}   "
-                              f"[cyan]{escape(statement(hop.why, index.name))}[/cyan]")
-                console.print(f"      [dim]{escape(hop.why.where.document)}:{hop.why.where.line} "
-                              f"{flat(hop.why.sentence, 120)}[/dim]")
+                print_labelled("", f"{escape(arrow(hop.source, hop.why, index.name))}   "
+                               f"[cyan]{escape(statement(hop.why, index.name))}[/cyan]", 2)
+                print_labelled(f"[dim]{escape(hop.why.where.document)}:{hop.why.where.line}[/dim]",
+                               f"[dim]{flat(hop.why.sentence, 120)}[/dim]", 6)
             return None
         if not target:
             raise typer.BadParameter("give a TARGET, or --from A --to B")
@@ -85,12 +95,12 @@ def path(
         stars = f" 难度 {step.difficulty:g}" if step.difficulty else ""
         console.print(f"{step.order:>3}. [bold]{escape(step.name)}[/bold]  ~{step.effort_minutes} min{stars}")
         if step.because and step.chain:
-            console.print(f"     why: {escape(step.because)} — “{flat(step.chain[0].sentence, 100)}”")
+            print_labelled("why:", f"{escape(step.because)} — “{flat(step.chain[0].sentence, 100)}”", 5)
         for place in step.read_at[:2]:
-            console.print(f"     read: {escape(place.document)}:{place.line} § {flat(place.section, 60)}")
+            print_labelled("read:", f"{escape(place.document)}:{place.line} § {flat(place.section, 60)}", 5)
         for question in step.questions[:2]:
             state = "answered" if question.answered else "[yellow]unanswered[/yellow]"
-            console.print(f"     test: {flat(question.text, 90)} ({state})")
+            print_labelled("test:", f"{flat(question.text, 90)} ({state})", 5)
     if plan.background:
         shown = plan.background if everything else plan.background[:8]
         console.print(f"[dim]background ({len(plan.background)}, most relevant first): "
@@ -105,9 +115,10 @@ def path(
 
 
 @commands.command(name="next")
-def next_command(known: Known = None, limit: Annotated[int, typer.Option(help="How many.")] = 10,
-                 goal: Annotated[str | None, typer.Option(help="Rank by what this target needs most.")] = None,
-                 as_json: Json = False) -> None:
+def next_command(known: Known = None, limit: Annotated[int, typer.Option(metavar="N", help="How many topics.")] = 10,
+                 goal: Annotated[str | None, typer.Option(metavar="CONCEPT",
+                                                          help="Rank by what this target needs most.")] = None,
+                 as_json: NextJson = False) -> None:
     """What to learn next: concepts whose core prerequisites you know, ranked by relevance to --goal, or by how
     many concepts need them."""
     from graph.study.topics import next_topics
@@ -117,14 +128,14 @@ def next_command(known: Known = None, limit: Annotated[int, typer.Option(help="H
         return None
     for number, topic in enumerate(topics, start=1):
         needs = f" (needs {escape(', '.join(topic.needs))})" if topic.needs else ""
-        console.print(f"{number:>3}. [bold]{escape(topic.name)}[/bold] unlocks {topic.unlocks}: "
-                      f"{escape(', '.join(topic.unlocks_examples))}{needs}")
+        print_labelled(f"{number:>3}.", f"[bold]{escape(topic.name)}[/bold] unlocks {topic.unlocks}: "
+                       f"{escape(', '.join(topic.unlocks_examples))}{needs}")
     return None
 
 
 @commands.command()
-def related(concept: Annotated[str, typer.Argument(help="Concept name, alias or id.")],
-            as_json: Json = False) -> None:
+def related(concept: Annotated[str, typer.Argument(metavar="CONCEPT", help="Concept name, alias or id.")],
+            as_json: RelatedJson = False) -> None:
     """Related topics: comparisons, variants, alternatives and siblings, strongest first."""
     from graph.study.topics import related_topics
 
@@ -132,17 +143,17 @@ def related(concept: Annotated[str, typer.Argument(help="Concept name, alias or 
     if topics is None:
         return None
     for topic in topics:
-        console.print(f"  [cyan]{topic.kind:<11}[/cyan] {escape(topic.name)}  — {escape(topic.explanation)}")
+        print_labelled(f"[cyan]{topic.kind:<11}[/cyan]", f"{escape(topic.name)}  — {escape(topic.explanation)}", 2)
     return None
 
 
 @commands.command()
-def gaps(a: Annotated[str, typer.Argument(help="A topic.")],
-         b: Annotated[str | None, typer.Argument(help="A second, related topic.")] = None,
+def gaps(a: Annotated[str, typer.Argument(metavar="A", help="A topic (concept name, alias or id).")],
+         b: Annotated[str | None, typer.Argument(metavar="B", help="A second, related topic.")] = None,
          known: Known = None,
-         limit: Annotated[int, typer.Option(help="Items per kind (most telling first).")] = 10,
+         limit: Annotated[int, typer.Option(metavar="N", help="Items per kind (most telling first).")] = 10,
          everything: Annotated[bool, typer.Option("--all", help="Every item, uncapped.")] = False,
-         as_json: Json = False) -> None:
+         as_json: GapsJson = False) -> None:
     """Gaps around A (or between A and B), in its own sections and close neighbours: bridges, unexplained
     concepts, unanswered questions, missing links, each checked against the text."""
     from graph.study.gaps import gaps as find_gaps
@@ -153,14 +164,14 @@ def gaps(a: Annotated[str, typer.Argument(help="A topic.")],
     console.print(f"[bold]Gaps around {escape(', '.join(n for n in (a, b) if n))}[/bold] "
                   f"({len(report.area)} concepts in the area)")
     for item in report.items:
-        console.print(f"  [cyan]{item.kind:<20}[/cyan] {flat(item.explanation, 160)}")
+        print_labelled(f"[cyan]{item.kind:<20}[/cyan]", flat(item.explanation, 160), 2)
     for kind, count in report.more.items():
         console.print(f"  [dim]{kind}: {count} more (--all lists them)[/dim]")
     return None
 
 
 @commands.command()
-def doctor(as_json: Json = False) -> None:
+def doctor(as_json: DoctorJson = False) -> None:
     """Check the graph: cycles broken for study order, orphans, concepts without evidence, likely duplicates."""
     from graph.study.doctor import doctor as diagnose
 
@@ -169,7 +180,7 @@ def doctor(as_json: Json = False) -> None:
         return None
     console.print(f"[bold]cycles broken[/bold] ({len(report.dropped_cycle_edges)})")
     for line in report.dropped_cycle_edges:
-        console.print(f"  {escape(line)}")
+        print_labelled("", escape(line), 2)
     console.print(f"[bold]orphans[/bold] ({len(report.orphans)}): {escape(', '.join(report.orphans[:30]))}")
     console.print(f"[bold]without evidence[/bold] ({len(report.without_evidence)})")
     console.print(f"[bold]near duplicates[/bold] ({len(report.near_duplicates)})")

@@ -3,7 +3,7 @@
     StudygraphError
     ├── InputError            a notes file that cannot be read (binary, too big, undecodable)
     ├── ConceptNotFound       an unknown concept name; carries close matches
-    ├── DocumentNotFound      an unknown document id
+    ├── DocumentNotFound      an unknown document id; carries close matches
     └── StoreError            the store cannot be read or written
         ├── StoreLocked       another process holds the write lock too long
         ├── StoreCorrupt      the store file exists but does not parse
@@ -37,12 +37,16 @@ class ConceptNotFound(StudygraphError):
 
 
 class DocumentNotFound(StudygraphError):
-    """No ingested document has this id."""
+    """No ingested document has this id; `suggestions` holds the ids it probably means (graph.lookup finds them)."""
 
-    def __init__(self, document_id: str, known: list[str]) -> None:
-        hint = f" — ingested documents: {', '.join(known[:5])}" if known else " — nothing is ingested yet"
+    def __init__(self, document_id: str, known: list[str], suggestions: list[str] | None = None) -> None:
+        if suggestions:
+            hint = f" — did you mean {', '.join(repr(s) for s in suggestions)}?"
+        else:
+            hint = f" — ingested documents: {', '.join(known[:5])}" if known else " — nothing is ingested yet"
         super().__init__(f"unknown document {document_id!r}{hint}")
         self.document_id = document_id
+        self.suggestions = suggestions or []
 
 
 class StoreError(StudygraphError):

@@ -17,6 +17,15 @@ from graph.models import Concept, Document, DocumentGraph, Evidence, Location, R
 from graph.normalize import slugify
 from ingest.components import CONCEPTS_KEY, CUES_KEY, TERMS_KEY, release_spans, spans_of
 from ingest.cues import CUES
+from ingest.definitions import (
+    ANSWER_MARK,
+    DEFINITION_CHARS,
+    Strength,
+    answer_opening,
+    asked_concept,
+    clip,
+    sentence_strength,
+)
 from ingest.lexicon import ConceptIndex
 from ingest.markdown import Block, ParsedDocument, is_metadata
 from ingest.reader import SourceFile
@@ -50,7 +59,6 @@ _CATEGORY_WORD = re.compile(r"(?:激活函数|位置编码|归一化|优化器|�
                             r"algorithm|quantization|tokenizer)", re.IGNORECASE)
 _NAMED_SORT = re.compile(r"[A-Z][\w.+#-]*(?:\s[\w.+#-]+)*\s?(" + _CATEGORY_WORD.pattern + ")", re.IGNORECASE)
 _MODIFIER_AFTER = re.compile(r"\s*(的|中|里|之)")  # matched at a mention's end
-_DEFINING_AFTER = re.compile(r"\s*[)）]?\s*(是指|是|指|即|就是|:|：|is |are |refers to|means)", re.IGNORECASE)
 _RELATED_EVIDENCE_CAP = 3
 _TYPED_EVIDENCE_CAP = 20  # sentences quoted for one relation of one document; its weight counts them all
 _COOCCURRENCE, _COOCCURRENCE_CONFIDENCE = "co-occurrence", 0.3
@@ -64,7 +72,6 @@ _BLOCK_JOIN = "\n\n"
 _FULL_STOP = r"(?<!e\.g)(?<!i\.e)(?<!vs)(?<!etc)(?<!al)\.(?=\s+[A-Z])"
 _SENTENCE = re.compile(rf"(?:[^。!?;\n.]|(?!{_FULL_STOP})\.)+(?:[。!?;\n]|{_FULL_STOP})?|[。!?;\n]")
 _NAME_FILLER = re.compile(r"[\s*_:：()（）\-—·●0-9.、]")
-_DEFINITION_CHARS = 200
 _BRACKETED_ALIAS = re.compile(r"[(（][^()（）]{0,60}[)）]")
 
 
@@ -78,6 +85,7 @@ class _ConceptTally:
     mentions: int = 0
     definition: str | None = None
     definition_source: Location | None = None
+    definition_strength: Strength = Strength.NONE
     example: Evidence | None = None
 
 
@@ -145,6 +153,7 @@ class DocumentExtractor:
         self.intro: tuple[Block, tuple[str, RelationType]] | None = None
         self.section_parent = {s.id: s.parent for s in parsed.sections}
         self.questions_by_id = {q.id: q for q in parsed.questions}
+        self.asking = {id(parsed.blocks[i]) for i in parsed.question_blocks}  # blocks that ask a question
 
     def kind_of(self, concept_id: str) -> str | None:
         entry = self.index.by_id.get(concept_id)
@@ -313,17 +322,45 @@ class DocumentExtractor:
             tally = self.concepts[mention.concept]
             if tally.example is None:
                 tally.example = Evidence(document=self.source.id, line=block.line_of(offset),
-                                         section=block.heading, text=text.strip()[:_DEFINITION_CHARS], rule="mention")
+                                         section=block.heading, text=text.strip()[:DEFINITION_CHARS], rule="mention")
 
     def _maybe_define(self, first: Mention, text: str, block: Block, offset: int) -> None:
-        tally = self.concepts[first.concept]
-        if tally.definition is not None or len(text) <= 12:
+        """A sentence that opens with a concept and says what it is defines it; a title or a question never does."""
+        if block.kind == "heading" or (id(block) in self.asking and block.line_of(offset) == block.line):
             return
-        lead = text[:first.start].strip().lstrip("-*·●•0123456789.、)） ")
-        if not lead and _DEFINING_AFTER.match(text, first.end):
-            tally.definition = text.strip()[:_DEFINITION_CHARS]
-            tally.definition_source = Location(document=self.source.id, line=block.line_of(offset),
-                                               section=block.heading)
+        self._define(first.concept, text, sentence_strength(text, first), block.line_of(offset), block.heading)
+
+    def _define(self, concept_id: str, text: str, strength: Strength, line: int, section: str) -> None:
+        """The first definition of each strength, a stronger one replacing a weaker one."""
+        tally = self.concepts.get(concept_id)
+        if tally is None or strength <= tally.definition_strength:
+            return
+        tally.definition, tally.definition_strength = clip(" ".join(text.split())), strength
+        tally.definition_source = Location(document=self.source.id, line=line, section=section)
+
+    def _define_from_answers(self) -> None:
+        """'什么是旋转位置编码？', 'What is GQA?': the answer under a question asking what a concept is defines it."""
+        blocks = self.parsed.blocks
+        for index in self.parsed.question_blocks:
+            asker = blocks[index]
+            first_line, _, inline = asker.text.partition("\n")
+            asked = asked_concept(first_line, [m for m in self.block_mentions.get(index, [])
+                                               if m.end <= len(first_line)])
+            if asked is None:
+                continue
+            answer = self._answer_to(index) if len(ANSWER_MARK.sub("", inline).strip()) < 4 else (
+                asker.line_of(len(first_line) + 1), inline)
+            if answer is not None:
+                self._define(asked, answer_opening(answer[1]), Strength.ANSWERED, answer[0], asker.heading)
+
+    def _answer_to(self, index: int) -> tuple[int, str] | None:
+        """The line and text of the first paragraph or item after a question, before the next title or question."""
+        for later in self.parsed.blocks[index + 1:index + 8]:
+            if later.kind == "heading" or id(later) in self.asking or later.kind.startswith("table"):
+                return None
+            if later.kind in ("paragraph", "item") and later.text.strip() and not is_metadata(later):
+                return (later.line, later.text) if len(ANSWER_MARK.sub("", later.text).strip()) >= 4 else None
+        return None
 
     def _read_structure(self, index: int, block: Block, text: str, mentions: list[Mention],
                         subject: str | None) -> None:
@@ -462,6 +499,7 @@ class DocumentExtractor:
             if index in self.parsed.question_blocks:
                 self._read_question(index, block, mentions)
         self._read_tables(table_rows, headers, header_mentions)
+        self._define_from_answers()
         return self._graph()
 
     def _read_question(self, index: int, block: Block, mentions: list[Mention]) -> None:
