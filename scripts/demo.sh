@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Set up, ingest the example notes into the embedded store, print the summary, then serve the API on loopback.
+# Install what the product needs to run, ingest the example notes into the embedded store, print the summary, then
+# serve the API and the page on loopback (`serve` prints the address once the port is bound, or says what to change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh runtime
 .venv/bin/studygraph ingest examples/notes
 .venv/bin/studygraph concepts --top 15
-port="${STUDYGRAPH_PORT:-8000}"
-echo "serving http://127.0.0.1:${port} (OpenAPI docs at /docs); Ctrl-C stops"
-exec .venv/bin/studygraph serve --host 127.0.0.1 --port "${port}"
+exec .venv/bin/studygraph serve --host 127.0.0.1 --port "${STUDYGRAPH_PORT:-8000}"
