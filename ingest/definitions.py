@@ -59,11 +59,11 @@ def sentence_strength(sentence: str, first: Mention) -> Strength:
 
 
 def asked_concept(question: str, mentions: list[Mention]) -> str | None:
-    """The concept a question asks the definition of ('什么是旋转位置编码（RoPE）？' -> RoPE), or None when it asks
+    """The concept a question asks the definition of ('什么是滑动窗口注意力（SWA）？' -> SWA), or None when it asks
     something else ('RoPE 和 ALiBi 的区别？', 'Why does RoPE extrapolate?').
 
-    >>> asked_concept("7. 什么是旋转位置编码（ROPE）？", [Mention("rope", 6, 12)])
-    'rope'
+    >>> asked_concept("7. 什么是滑动窗口注意力（SWA）？", [Mention("swa", 6, 13)])
+    'swa'
     >>> asked_concept("Q1: What is GQA? How does it save memory?", [Mention("gqa", 12, 15)])
     'gqa'
     >>> asked_concept("GRPO 是什么？", [Mention("grpo", 0, 4)]), asked_concept("RoPE 和 ALiBi 的区别？", [Mention("rope", 0, 4)])
@@ -95,8 +95,8 @@ def answer_opening(answer: str) -> str:
 def clip(text: str, limit: int = DEFINITION_CHARS) -> str:
     """`text` cut to `limit` characters, at a word's end in Latin script, ending in '…' when cut.
 
-    >>> clip("Direct Preference Optimization directly optimizes", 30), clip("短句", 30)
-    ('Direct Preference Optimization…', '短句')
+    >>> clip("Sliding Window Attention limits each token", 30), clip("短句", 30)
+    ('Sliding Window Attention…', '短句')
     """
     text = text.strip()
     if len(text) <= limit:

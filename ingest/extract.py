@@ -339,7 +339,7 @@ class DocumentExtractor:
         tally.definition_source = Location(document=self.source.id, line=line, section=section)
 
     def _define_from_answers(self) -> None:
-        """'什么是旋转位置编码？', 'What is GQA?': the answer under a question asking what a concept is defines it."""
+        """'什么是滑动窗口注意力？', 'What is GQA?': the answer under a question asking what a concept is defines it."""
         blocks = self.parsed.blocks
         for index in self.parsed.question_blocks:
             asker = blocks[index]

@@ -23,10 +23,10 @@ LONG_QUESTION = ("Why does RoPE keep working when the context window grows far b
                  "was trained on?")
 NOTES = f"""# 位置编码
 
-- 什么是旋转位置编码（RoPE）？
+- 旋转位置编码（RoPE）是什么？
 - {LONG_QUESTION}
 
-## 什么是旋转位置编码（RoPE）？
+## 旋转位置编码（RoPE）是什么？
 
 答：把查询和键按位置转过一个角度，内积于是只和两个词之间的距离有关，所以它天然地表达相对位置。
 
@@ -86,8 +86,8 @@ def test_show_defines_from_the_answer_and_asks_each_question_once(store: Path) -
     shown = narrow(store, "show", "RoPE").stdout
     assert "definition: 把查询和键按位置转过一个角度" in shown
     questions = [line for line in shown.splitlines() if line.lstrip().startswith("?")]
-    assert len([q for q in questions if "什么是旋转位置编码" in q]) == 1
-    assert "什么是旋转位置编码（RoPE）？ (answered)" in shown
+    assert len([q for q in questions if "旋转位置编码（RoPE）是什么" in q]) == 1
+    assert "旋转位置编码（RoPE）是什么？ (answered)" in shown
 
 
 def test_wrapped_lines_stay_under_their_label_and_cut_text_ends_in_an_ellipsis(store: Path) -> None:

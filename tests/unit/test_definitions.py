@@ -17,7 +17,7 @@ def _definitions(text: str) -> dict[str, Concept]:
 
 
 def test_the_answer_to_what_is_x_defines_x() -> None:
-    concepts = _definitions("# 笔记\n\n3. 什么是旋转位置编码（RoPE）？\n答：把查询和键按位置转过一个角度，"
+    concepts = _definitions("# 笔记\n\n3. 旋转位置编码（RoPE）是什么？\n答：把查询和键按位置转过一个角度，"
                             "内积于是只和两个词的距离有关。\n")
     rope = concepts["rope"]
     assert rope.definition == "把查询和键按位置转过一个角度，内积于是只和两个词的距离有关。"
