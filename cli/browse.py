@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import console, errors, fail, flat, load_graph, print_labelled
+from cli.common import configured_store, console, errors, fail, flat, load_graph, print_labelled, refuse
 from graph.errors import InputError, StudygraphError
 from graph.export import export_graph
 from graph.lookup import find_concept, questions_about, relations_of
@@ -67,18 +69,53 @@ def show(concept: Annotated[str, typer.Argument(metavar="CONCEPT", help="Concept
         print_labelled("[magenta]?[/magenta]", f"{flat(question.text, 100)} ({state})", 2)
 
 
+FORMATS = ("json", "anki")
+
+
 @commands.command()
 def export(
-    format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="Export format (json).")] = "json",
+    format: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                        help="json (the graph) or anki (flash cards of the questions).")] = "json",
     output: Annotated[typer.FileTextWrite | None, typer.Option("-o", "--output", metavar="FILE",
-                                                               help="File to write; stdout by default.")] = None,
+                                                               help="File to write; stdout by default (json only: "
+                                                                    "a deck needs a file).")] = None,
 ) -> None:
-    """Export the graph as JSON: concepts, relations with evidence (the scorer's contract)."""
-    if format != "json":
-        errors.print(f"[red]error:[/red] unknown format {escape(format)!r}; use json")
+    """Export the graph as JSON: concepts, relations with evidence (the scorer's contract); or the notes'
+    questions as an Anki deck (.apkg): one card per question, its answer and where the notes give it."""
+    if format not in FORMATS:
+        errors.print(f"[red]error:[/red] unknown format {escape(format)!r}; use one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
+    if format == "anki":
+        # A file named for writing comes unopened (click opens it at the first write), so the deck can still be
+        # written as the binary file it is; '-' comes as the open stdout stream.
+        if output is None or isinstance(output, io.TextIOBase):
+            raise refuse("an Anki deck is a binary .apkg file, not text for stdout: give one with -o deck.apkg", 2)
+        export_anki(Path(output.name))
+        return
     json.dump(export_graph(load_graph()), output or sys.stdout, ensure_ascii=False, indent=1)
     (output or sys.stdout).write("\n")
+
+
+def export_anki(path: Path) -> None:
+    """Every stored question as a card, its answer cut from the stored notes text."""
+    from graph.anki_deck import UNANSWERED_TAG, anki_notes, write_deck
+    from ingest.answers import answers_in
+
+    try:
+        store = configured_store()
+        graph, documents = store.graph(), store.document_graphs()
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    answers = {question_id: answer for document in documents.values() if document.source is not None
+               for question_id, answer in answers_in(document.document.id, document.source).items()}
+    notes = anki_notes(graph.documents, answers, {c.id: c.name for c in graph.concepts})
+    try:
+        write_deck(notes, path)
+    except OSError as exc:
+        raise refuse(f"cannot write {path}: {exc.strerror or exc}; give -o a file in a folder you can write to",
+                     2) from exc
+    unanswered = sum(UNANSWERED_TAG in note.tags for note in notes)
+    console.print(f"wrote {escape(str(path))}: {len(notes)} cards ({unanswered} not answered in the notes)")
 
 
 @commands.command()

@@ -68,6 +68,9 @@ class ParsedDocument:
     questions: list[Question]
     question_blocks: dict[int, str]
     tables: int
+    # Where each question's answer stops: the index of the block after it (the next title or question), by the
+    # index of the block asking it. `ingest.answers` cuts the answer's own lines from the notes with it.
+    answer_ends: dict[int, int] = field(default_factory=dict)
 
 
 def _inline_text(nodes: list[Node]) -> tuple[str, list[str]]:
@@ -212,9 +215,10 @@ def parse_markdown(doc_id: str, text: str) -> ParsedDocument:
     builder = _Builder(doc_id, len(lines))
     _TreeWalker(builder, text).walk(_PARSER.tree(text))
     _close_sections(builder.sections)
-    questions, question_blocks = _find_questions(doc_id, builder.blocks)
+    questions, question_blocks, answer_ends = _find_questions(doc_id, builder.blocks)
     title = next((s.heading for s in builder.sections if s.heading), doc_id)
-    return ParsedDocument(title, builder.sections, builder.blocks, questions, question_blocks, builder.table_count)
+    return ParsedDocument(title, builder.sections, builder.blocks, questions, question_blocks, builder.table_count,
+                          answer_ends)
 
 
 class _TreeWalker:
@@ -359,10 +363,12 @@ def is_metadata(block: Block) -> bool:
     return bool(lines) and all(_METADATA.match(line) for line in lines)
 
 
-def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], dict[int, str]]:
-    """Questions (headings, numbered items, bold lines), whether answered, with difficulty and tags."""
+def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], dict[int, str], dict[int, int]]:
+    """Questions (headings, numbered items, bold lines), whether answered, with difficulty and tags; and where
+    each one's answer ends."""
     questions: list[Question] = []
     by_block: dict[int, str] = {}
+    ends: dict[int, int] = {}
     asks = [_question_text(block) for block in blocks]  # once per block: each question looks ahead at the rest
     for index, block in enumerate(blocks):
         asked = asks[index]
@@ -371,11 +377,12 @@ def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], d
         metadata: dict[str, str] = {}
         _, newline, rest = block.text.strip().partition("\n")
         answered = bool(newline) and len(_ANSWER_MARK.sub("", rest).strip()) >= 4
+        ends[index] = len(blocks)
         for offset in range(index + 1, len(blocks)):  # not a slice: copying the rest per question is quadratic
             later = blocks[offset]
-            if later.kind == "heading" and (block.kind != "heading" or later.level <= block.level):
-                break
-            if later.kind != "heading" and asks[offset] and later.depth <= block.depth:
+            if (later.kind == "heading" and (block.kind != "heading" or later.level <= block.level)) or (
+                    later.kind != "heading" and asks[offset] and later.depth <= block.depth):
+                ends[index] = offset
                 break
             if later.kind in ("paragraph", "item") and is_metadata(later):
                 metadata.update(parse_metadata(later.text))
@@ -390,4 +397,4 @@ def _find_questions(doc_id: str, blocks: list[Block]) -> tuple[list[Question], d
             difficulty=stars or None, tags=tags, metadata=metadata,
         ))
         by_block[index] = question_id
-    return questions, by_block
+    return questions, by_block, ends
