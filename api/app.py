@@ -12,7 +12,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api import routes_concepts, routes_documents, routes_maps, routes_meta, routes_page, routes_study
+from api import (
+    routes_concepts,
+    routes_documents,
+    routes_maps,
+    routes_meta,
+    routes_page,
+    routes_profiles,
+    routes_study,
+)
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.guards import WriterFirst
@@ -68,7 +76,8 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
                               '`{"error": {"code", "message", "details"}}`.')
     install_error_handlers(app)
     state_limits(app, settings)
-    for module in (routes_meta, routes_concepts, routes_study, routes_documents, routes_maps, routes_page):
+    for module in (routes_meta, routes_concepts, routes_study, routes_profiles, routes_documents, routes_maps,
+                   routes_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=routes_page.STATIC_DIR), name="static")
     install_docs(app)

@@ -48,10 +48,19 @@ async def require_writer(request: Request, settings: Annotated[Settings, Depends
                        "(the server's STUDYGRAPH_API_TOKEN)", headers={"WWW-Authenticate": "Bearer"})
 
 
-async def known_list(known: Annotated[list[str], Query(
-        description="concepts the learner knows: repeat the parameter or separate names with commas",
-        max_length=200)] = []) -> list[str]:  # noqa: B006  (FastAPI copies the default)
-    return [part.strip() for value in known for part in value.split(",") if part.strip()]
+async def known_list(
+    snapshot: Annotated[Snapshot, Depends(current_snapshot)],
+    service: Annotated[StudyService, Depends(get_service)],
+    known: Annotated[list[str], Query(description="concepts the learner knows: repeat the parameter or separate "
+                                      "names with commas", max_length=200)] = [],  # noqa: B006  (FastAPI copies it)
+    profile: Annotated[str | None, Query(min_length=1, max_length=100, description="a learner profile (GET /profiles/"
+                                         "{name}) whose known concepts apply when `known` is not given")] = None,
+) -> list[str]:
+    names = [part.strip() for value in known for part in value.split(",") if part.strip()]
+    if names or profile is None:
+        return names
+    chosen = await run_in_threadpool(service.store.profile, profile)  # a file read or a query: off the loop
+    return [c for c in chosen.known if c in snapshot.concepts]  # one whose document went is passed over
 
 
 SnapshotDep = Annotated[Snapshot, Depends(current_snapshot)]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
-from graph.models import Evidence, Location, Question, RelationType, Section
+from graph.models import Evidence, Grade, Location, Question, RelationType, Section
 from graph.study.answers import QuestionRef
 
 
@@ -152,3 +153,39 @@ class Job(BaseModel):
     files: list[str]
     result: IngestReport | None = None
     error: ErrorInfo | None = None
+
+
+class KnownChange(BaseModel):
+    """Concepts (id, name or alias) to mark known, or with `forget` to take off the known list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    concepts: list[str] = Field(min_length=1, max_length=200)
+    forget: StrictBool = False  # lax, 0 or "no" would read as false
+
+
+class GoalRequest(BaseModel):
+    """A concept to reach (id, name or alias), optionally by a date; setting it again changes the date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    concept: str = Field(min_length=1, max_length=200)
+    by: date | None = None
+
+    @field_validator("by", mode="before")
+    @classmethod
+    def _a_date_is_written_out(cls, value: object) -> object:
+        """Only YYYY-MM-DD, as the schema says: lax, a number would read as seconds since 1970."""
+        if value is not None and not isinstance(value, str | date):
+            raise ValueError("a date as YYYY-MM-DD")
+        return value
+
+
+class ReviewRequest(BaseModel):
+    """A practice answer to a question in the notes (its id, as `GET /documents/{id}` lists them), graded by the
+    learner."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=500)
+    grade: Grade

@@ -10,6 +10,7 @@ from typer._click import Context, Parameter
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from cli import browse, maps, notes, server, stores, study
+from cli.common import choose_profile
 
 
 # Help in plain words: each value shows what it is (NAME, N, FILE), never a Python type (`<list[str]>`).
@@ -73,8 +74,12 @@ def _print_version(value: bool) -> None:
 def main(
     show_version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                                help="Print the installed version and exit.")] = False,
+    profile: Annotated[str | None, typer.Option("--profile", metavar="NAME",
+                                                help="Learner profile to read and change (default: the "
+                                                     "STUDYGRAPH_PROFILE setting, else 'me').")] = None,
 ) -> None:
     """Study notes in, an evidence-backed concept graph out."""
+    choose_profile(profile)
 
 
 if __name__ == "__main__":

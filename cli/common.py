@@ -28,7 +28,7 @@ EXIT_CODES: dict[type[StudygraphError], int] = {InputError: 3, ConceptNotFound: 
 STORE_ERROR = EXIT_CODES[StoreError]
 ADDRESS_UNAVAILABLE = 6  # `serve`: the port is taken or not allowed, or the host is no address of this machine
 
-Known = Annotated[list[str] | None, typer.Option("--known", "-k", metavar="CONCEPT", help="Concepts you know (repeat, or comma-separated).")]
+Known = Annotated[list[str] | None, typer.Option("--known", "-k", metavar="CONCEPT", help="Concepts you know (repeat, or comma-separated); without it, those the profile knows (`studygraph know`).")]
 
 
 def fail(exc: StudygraphError) -> typer.Exit:
@@ -78,6 +78,32 @@ def load_study_index() -> StudyIndex:
 def known_names(values: list[str] | None) -> list[str]:
     """`--known` values, repeated or comma-separated."""
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+class _Chosen:
+    """The profile the global `--profile` option names for this run (None: the STUDYGRAPH_PROFILE setting)."""
+
+    profile: str | None = None
+
+
+def choose_profile(name: str | None) -> None:
+    _Chosen.profile = name
+
+
+def profile_name() -> str:
+    return _Chosen.profile or get_settings().profile
+
+
+def known_or_profile(values: list[str] | None, index: StudyIndex) -> list[str]:
+    """`--known` when given, else the concepts the current profile knows: every study command plans from them.
+    A known concept the notes no longer name (its document removed) is passed over, not an error."""
+    if values:
+        return known_names(values)
+    try:
+        known = configured_store().profile(profile_name()).known
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    return [concept_id for concept_id in known if concept_id in index.concepts]
 
 
 def flat(text: str, width: int) -> str:

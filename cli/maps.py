@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from cli.common import Known, console, fail, known_names, load_study_index
+from cli.common import Known, console, fail, known_or_profile, load_study_index
 from graph.errors import StudygraphError
 from settings import get_settings
 
@@ -51,10 +51,10 @@ def map_command(
         index = load_study_index()
         network = concept_network(index.graph)
         if path:
-            plan = study_path(index, path, known_names(known))
+            plan = study_path(index, path, known_or_profile(known, index))
             html = study_path_map(network, plan, index.resolve_all(plan.skipped_known))
         elif gaps:
-            html = gaps_map(network, find_gaps(index, gaps[0], gaps[1], known_names(known)))
+            html = gaps_map(network, find_gaps(index, gaps[0], gaps[1], known_or_profile(known, index)))
         else:
             focus = index.resolve(concept) if concept else None
             html = concept_map(network, focus, radius, node_cap=cap or get_settings().map_node_cap, colour_by=colour)

@@ -1,16 +1,32 @@
-"""The study commands: path, next, related, gaps, doctor (human output, or --json)."""
+"""The study commands: path, next, related, gaps, doctor (human output, or --json), and the learner profile they
+plan from when no --known is given: profile, know, goal."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from pydantic import BaseModel, TypeAdapter
 from rich.markup import escape
 
-from cli.common import Known, console, fail, flat, known_names, load_study_index, print_labelled
+from cli.common import (
+    Known,
+    configured_store,
+    console,
+    fail,
+    flat,
+    known_or_profile,
+    load_graph,
+    load_study_index,
+    print_labelled,
+    profile_name,
+)
 from graph.errors import StudygraphError
+from graph.lookup import find_concept
+from graph.models import Goal, Profile
 
 if TYPE_CHECKING:
     from graph.study.answers import NextTopic, RelatedTopic
@@ -27,6 +43,7 @@ PathJson = Annotated[bool, typer.Option("--json", help="Print the study path (or
 NextJson = Annotated[bool, typer.Option("--json", help="Print the ranked topics as stable JSON instead of text.")]
 RelatedJson = Annotated[bool, typer.Option("--json", help="Print the related topics as stable JSON instead of text.")]
 GapsJson = Annotated[bool, typer.Option("--json", help="Print the gaps report as stable JSON instead of text.")]
+ProfileJson = Annotated[bool, typer.Option("--json", help="Print the whole profile (with its history) as JSON.")]
 DoctorJson = Annotated[bool, typer.Option("--json", help="Print the health report as stable JSON instead of text.")]
 
 
@@ -86,7 +103,7 @@ def path(
             raise typer.BadParameter("give a TARGET, or --from A --to B")
     except StudygraphError as exc:
         raise fail(exc) from exc
-    plan = _answer(lambda: study_path(index, target, known_names(known), max_depth, limit, everything), as_json)
+    plan = _answer(lambda: study_path(index, target, known_or_profile(known, index), max_depth, limit, everything), as_json)
     if plan is None:
         return None
     console.print(f"[bold]Study path to {escape(plan.target_name)}[/bold] ({len(plan.steps)} steps, "
@@ -123,7 +140,8 @@ def next_command(known: Known = None, limit: Annotated[int, typer.Option(metavar
     many concepts need them."""
     from graph.study.topics import next_topics
 
-    topics = _answer(lambda: next_topics(load_study_index(), known_names(known), limit, goal), as_json)
+    index = load_study_index()
+    topics = _answer(lambda: next_topics(index, known_or_profile(known, index), limit, goal), as_json)
     if topics is None:
         return None
     for number, topic in enumerate(topics, start=1):
@@ -158,7 +176,8 @@ def gaps(a: Annotated[str, typer.Argument(metavar="A", help="A topic (concept na
     concepts, unanswered questions, missing links, each checked against the text."""
     from graph.study.gaps import gaps as find_gaps
 
-    report = _answer(lambda: find_gaps(load_study_index(), a, b, known_names(known), limit, everything), as_json)
+    index = load_study_index()
+    report = _answer(lambda: find_gaps(index, a, b, known_or_profile(known, index), limit, everything), as_json)
     if report is None:
         return None
     console.print(f"[bold]Gaps around {escape(', '.join(n for n in (a, b) if n))}[/bold] "
@@ -187,3 +206,59 @@ def doctor(as_json: DoctorJson = False) -> None:
     for first, second in report.near_duplicates:
         console.print(f"  {escape(first)} ~ {escape(second)}")
     return None
+
+
+def _change_profile(names: list[str], change: Callable[[Profile, list[str]], Profile]) -> Profile:
+    """Resolve the names against the graph first (an unknown one writes nothing, exit 4), then change the
+    profile in one atomic write."""
+    try:
+        graph = load_graph()
+        ids = [find_concept(graph, name).id for name in names]
+        return configured_store().update_profile(profile_name(), lambda profile: change(profile, ids))
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+
+
+@commands.command()
+def profile(name: Annotated[str | None, typer.Option("--name", metavar="NAME",
+                                                     help="Profile to show (default: the current one).")] = None,
+            as_json: ProfileJson = False) -> None:
+    """The learner profile: concepts known, goals and practice history; study commands plan from it."""
+    try:
+        shown, graph = configured_store().profile(name or profile_name()), load_graph()
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        return typer.echo(shown.model_dump_json(indent=2))
+    names = {c.id: c.name for c in graph.concepts}  # a concept gone from the notes shows its id
+    console.print(f"[bold]profile {escape(shown.name)}[/bold]")
+    print_labelled(f"known ({len(shown.known)}):",
+                   escape(", ".join(names.get(c, c) for c in shown.known) or "none"), 2)
+    print_labelled(f"goals ({len(shown.goals)}):", escape(", ".join(
+        names.get(g.concept, g.concept) + (f" by {g.by}" if g.by else "") for g in shown.goals) or "none"), 2)
+    grades = Counter(review.grade.value for review in shown.history)
+    print_labelled(f"history ({len(shown.history)}):",
+                   ", ".join(f"{grade} {count}" for grade, count in sorted(grades.items())) or "none", 2)
+    for review in shown.history[-5:]:
+        print_labelled(f"[dim]{review.at:%Y-%m-%d}[/dim] {review.grade.value}", flat(review.text, 100), 4)
+    return None
+
+
+@commands.command()
+def know(concepts: Annotated[list[str], typer.Argument(metavar="CONCEPT...", help="Concepts you know now.")],
+         forget: Annotated[bool, typer.Option("--forget", help="Take them off the known list instead.")] = False,
+         ) -> None:
+    """Mark concepts as known in the profile (or --forget them); path, next, gaps and map skip what is known."""
+    changed = _change_profile(concepts, Profile.forgetting if forget else Profile.knowing)
+    console.print(f"profile {escape(changed.name)} knows {len(changed.known)} concepts")
+
+
+@commands.command()
+def goal(concept: Annotated[str, typer.Argument(metavar="CONCEPT", help="Concept to reach.")],
+         by: Annotated[datetime | None, typer.Option(metavar="YYYY-MM-DD", formats=["%Y-%m-%d"],
+                                                     help="The date to reach it by.")] = None,
+         drop: Annotated[bool, typer.Option("--drop", help="Remove the goal instead.")] = False) -> None:
+    """Set a goal in the profile: a concept to reach, with an optional date (again to change it, --drop to end it)."""
+    changed = _change_profile([concept], lambda p, ids: p.without_goal(ids[0]) if drop else p.aiming_at(
+        Goal(concept=ids[0], by=by.date() if by else None)))
+    console.print(f"profile {escape(changed.name)} has {len(changed.goals)} goals")

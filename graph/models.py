@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -147,3 +148,54 @@ class KnowledgeGraph(Model):
 
     def typed_relations(self) -> list[Relation]:
         return [r for r in self.relations if r.type.typed]
+
+
+class Grade(StrEnum):
+    """How a practice answer went, graded by the learner (the four grades spaced-repetition tools use)."""
+
+    AGAIN = "again"
+    HARD = "hard"
+    GOOD = "good"
+    EASY = "easy"
+
+
+class Goal(Model):
+    """A concept the learner means to know, by a date or open-ended."""
+
+    concept: str
+    by: date | None = None
+
+
+class Review(Model):
+    """One practice answer. The question's text and concepts are copied in, so the history stays readable after
+    the document that asked it is removed."""
+
+    question: str
+    text: str
+    concepts: list[str] = Field(default_factory=list)
+    at: datetime
+    grade: Grade
+
+
+class Profile(Model):
+    """A learner: concept ids known, goals and practice history. Kept beside the graph, never part of it (no
+    export, no graph revision)."""
+
+    name: str
+    known: list[str] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    history: list[Review] = Field(default_factory=list)
+
+    def knowing(self, concepts: list[str]) -> Profile:
+        """This profile with these concept ids known too (each once, in the order learnt)."""
+        return self.model_copy(update={"known": list(dict.fromkeys([*self.known, *concepts]))})
+
+    def forgetting(self, concepts: list[str]) -> Profile:
+        return self.model_copy(update={"known": [c for c in self.known if c not in concepts]})
+
+    def aiming_at(self, goal: Goal) -> Profile:
+        """This profile with the goal added, or its date changed when the concept is already a goal."""
+        return self.model_copy(update={"goals": [*self.without_goal(goal.concept).goals, goal]})
+
+    def without_goal(self, concept: str) -> Profile:
+        return self.model_copy(update={"goals": [g for g in self.goals if g.concept != concept]})

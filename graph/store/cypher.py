@@ -15,6 +15,7 @@ SCHEMA = (
     "CREATE CONSTRAINT document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE",
     "CREATE CONSTRAINT section_id IF NOT EXISTS FOR (s:Section) REQUIRE s.id IS UNIQUE",
     "CREATE CONSTRAINT question_id IF NOT EXISTS FOR (q:Question) REQUIRE q.id IS UNIQUE",
+    "CREATE CONSTRAINT profile_name IF NOT EXISTS FOR (p:Profile) REQUIRE p.name IS UNIQUE",
     "CREATE INDEX concept_name_key IF NOT EXISTS FOR (c:Concept) ON (c.name_key)",
     "CREATE INDEX concept_name IF NOT EXISTS FOR (c:Concept) ON (c.name)",
 )
@@ -28,6 +29,13 @@ EMPTY_DATABASE = "MATCH (n) DETACH DELETE n"
 TAKE_WRITE_LOCK = "MERGE (lock:StoreLock {id: 'writer'}) SET lock.writes = coalesce(lock.writes, 0) + 1"
 # Every committed write bumped the counter: the store's revision.
 STORE_REVISION = "OPTIONAL MATCH (lock:StoreLock {id: 'writer'}) RETURN lock.writes AS writes"
+
+# Learner profiles: one node each, the profile as JSON. A write takes the node's lock first (MERGE + SET), so two
+# writers of one profile queue; the store's lock node and its revision are left alone.
+PROFILE = "MATCH (p:Profile {name: $name}) RETURN p.payload AS payload"
+TAKE_PROFILE = ("MERGE (p:Profile {name: $name}) SET p.writes = coalesce(p.writes, 0) + 1 "
+                "RETURN p.payload AS payload")
+STORE_PROFILE = "MATCH (p:Profile {name: $name}) SET p.payload = $payload"
 
 DOCUMENT_PAYLOADS = "MATCH (d:Document) RETURN d.id AS id, d.payload AS payload ORDER BY d.id"
 DOCUMENT_HASHES = "MATCH (d:Document) RETURN d.id AS id, d.sha256 AS sha256"

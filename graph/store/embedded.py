@@ -15,10 +15,12 @@ from graph.bulk import long_lived
 from graph.errors import ConceptNotFound, StoreCorrupt, StoreLocked
 from graph.lookup import find_concept
 from graph.merge import merge_graphs
-from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Model
+from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Model, Profile
 from graph.store import traversal
 from graph.store.durable_files import replace_file
-from graph.store.protocol import DocumentChange
+from graph.store.profile_file import TEMP_PREFIX as PROFILE_TEMP_PREFIX
+from graph.store.profile_file import ProfileFile
+from graph.store.protocol import DocumentChange, ProfileChange
 from graph.store.record_lines import (
     dump_documents_file,
     dump_graph_file,
@@ -64,6 +66,7 @@ class EmbeddedStore:
         self._documents: tuple[str, dict[str, DocumentGraph]] | None = None
         # Read indexes built once per loaded graph; holding the graph keeps them from outliving it.
         self._views: tuple[KnowledgeGraph | None, dict[str, Any]] = (None, {})
+        self._profiles = ProfileFile(self.data_dir, lock_timeout)
 
     # ---- files ----
     def _read(self) -> StoreFile:
@@ -106,7 +109,8 @@ class EmbeddedStore:
             if stale.name != name:  # left by earlier writes, or by one that crashed before its commit
                 stale.unlink(missing_ok=True)
         for torn in self.data_dir.glob(".*.tmp"):  # a write killed before its rename; we hold the lock now
-            torn.unlink(missing_ok=True)
+            if not torn.name.startswith(PROFILE_TEMP_PREFIX):  # profiles have a lock of their own: maybe in flight
+                torn.unlink(missing_ok=True)
 
     # ---- reads ----
     def graph(self) -> KnowledgeGraph:
@@ -180,6 +184,13 @@ class EmbeddedStore:
         except filelock.Timeout as exc:
             raise StoreLocked("another ingest holds the store's lock (graph.lock in STUDYGRAPH_DATA_DIR); wait "
                               "for it or raise STUDYGRAPH_LOCK_TIMEOUT_SECONDS") from exc
+
+    # ---- learner profiles (their own file and lock: graph.json and the revision stay as they are) ----
+    def profile(self, name: str) -> Profile:
+        return self._profiles.profile(name)
+
+    def update_profile(self, name: str, change: ProfileChange) -> Profile:
+        return self._profiles.update(name, change)
 
     def close(self) -> None:
         self._cache = None

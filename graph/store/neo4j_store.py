@@ -12,7 +12,7 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +23,7 @@ from graph.bulk import long_lived, paused_gc
 from graph.errors import ConceptNotFound, StoreError, StoreUnavailable
 from graph.lookup import suggest
 from graph.merge import merge_graphs
-from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Relation, RelationType
+from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Profile, Relation, RelationType
 from graph.normalize import concept_key
 from graph.precedence import PREREQUISITE_OF_SOURCE, PREREQUISITE_OF_TARGET
 from graph.store import cypher
@@ -36,7 +36,7 @@ from graph.store.neo4j_rows import (
     relation_row,
     unpack_payload,
 )
-from graph.store.protocol import DocumentChange
+from graph.store.protocol import DocumentChange, ProfileChange
 from graph.store.traversal import prerequisite_closure, sorted_graph
 
 BATCH_ROWS = 5000
@@ -183,12 +183,16 @@ class Neo4jStore:
 
     def replace_documents(self, graphs: Iterable[DocumentGraph], removed: Iterable[str] = ()) -> KnowledgeGraph:
         incoming, dropped = list(graphs), set(removed)
+        with paused_gc():
+            merged: KnowledgeGraph = self._write(self._replace, incoming, dropped)
+        return merged
+
+    def _write(self, work: Callable[..., Any], *arguments: Any) -> Any:
+        """Run `work` in one managed transaction; a write that lost a race to another writer runs again."""
         with _WRITERS, self.driver.session(database=self.database) as session:
             for attempt in range(1, WRITE_ATTEMPTS + 1):
                 try:
-                    with paused_gc():
-                        merged: KnowledgeGraph = session.execute_write(self._replace, incoming, dropped)
-                    return merged
+                    return session.execute_write(work, *arguments)
                 except ServiceUnavailable as exc:
                     raise StoreUnavailable(f"lost the connection to Neo4j at {self.uri}: {exc}") from exc
                 except Neo4jError as exc:
@@ -199,6 +203,23 @@ class Neo4jStore:
                            or StoreError(f"Neo4j at {self.uri} refused the write, nothing was changed: "
                                          f"{exc.message}")) from exc
         raise AssertionError("unreachable")
+
+    # ---- learner profiles: a (:Profile {name}) node holding the profile as JSON, apart from the graph ----
+    def profile(self, name: str) -> Profile:
+        found = self._read(cypher.PROFILE, name=name)
+        payload = found[0]["payload"] if found else None
+        return Profile.model_validate_json(payload) if payload else Profile(name=name)
+
+    def update_profile(self, name: str, change: ProfileChange) -> Profile:
+        def work(tx: neo4j.ManagedTransaction) -> Profile:
+            payload = tx.run(cypher.TAKE_PROFILE, name=name).single()["payload"]  # type: ignore[index]
+            stored = Profile.model_validate_json(payload) if payload else Profile(name=name)
+            changed = change(stored).model_copy(update={"name": name})
+            tx.run(cypher.STORE_PROFILE, name=name, payload=changed.model_dump_json()).consume()
+            return changed
+
+        profile: Profile = self._write(work)
+        return profile
 
     def _replace(self, tx: neo4j.ManagedTransaction, incoming: list[DocumentGraph], dropped: set[str]) -> KnowledgeGraph:
         """One transaction; the driver may run it again on a transient error, so it reads everything it needs."""

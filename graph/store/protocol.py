@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph
+from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Profile
 
 if TYPE_CHECKING:
     from settings import Settings
 
 
 DocumentChange = Callable[[dict[str, DocumentGraph]], tuple[list[DocumentGraph], list[str]]]
+ProfileChange = Callable[[Profile], Profile]
 
 
 class GraphStore(Protocol):
@@ -57,6 +58,15 @@ class GraphStore(Protocol):
 
     def update_documents(self, change: DocumentChange) -> KnowledgeGraph:
         """`replace_documents` with what `change` makes of the stored documents: (graphs, removed ids)."""
+        ...
+
+    def profile(self, name: str) -> Profile:
+        """The learner profile of this name; an empty one when none is stored yet."""
+        ...
+
+    def update_profile(self, name: str, change: ProfileChange) -> Profile:
+        """Store what `change` makes of the profile as it is now, atomically across processes: two writers in a
+        row give what one would give with both changes. Leaves the graph and its `revision` alone."""
         ...
 
     def close(self) -> None:

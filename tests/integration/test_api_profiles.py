@@ -1,0 +1,69 @@
+"""The profile endpoints on both stores: token-guarded writes, names resolved against the graph, study endpoints
+planning from a profile's known concepts, and a practice history that outlives its document."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from graph.store import GraphStore
+from tests.integration.test_api import AUTH, assert_error, client, example_graphs  # noqa: F401  (fixtures)
+
+
+def test_a_new_profile_is_empty_and_writes_need_the_token(client: TestClient) -> None:  # noqa: F811
+    assert client.get("/profiles/me").json() == {"name": "me", "known": [], "goals": [], "history": []}
+    assert_error(client.post("/profiles/me/known", json={"concepts": ["RoPE"]}), 401, "unauthorized")
+    assert_error(client.post("/profiles/me/goals", json={"concept": "DPO"}), 401, "unauthorized")
+    assert_error(client.delete("/profiles/me/goals/DPO"), 401, "unauthorized")
+    assert client.get("/profiles/me").json()["known"] == []
+
+
+def test_known_and_goals_are_resolved_and_kept(client: TestClient, store: GraphStore) -> None:  # noqa: F811
+    revision = store.revision()
+    body = client.post("/profiles/me/known", json={"concepts": ["rope", "PPO"]}, headers=AUTH).json()
+    assert body["known"] == ["rope", "ppo"]
+    error = assert_error(client.post("/profiles/me/known", json={"concepts": ["ropee"]}, headers=AUTH), 404,
+                         "concept_not_found")
+    assert "RoPE" in error["message"]
+    client.post("/profiles/me/known", json={"concepts": ["RoPE"], "forget": True}, headers=AUTH)
+    client.post("/profiles/me/goals", json={"concept": "DPO", "by": "2027-01-15"}, headers=AUTH)
+    client.post("/profiles/me/goals", json={"concept": "dpo", "by": "2027-02-01"}, headers=AUTH)
+    assert client.get("/profiles/me").json()["goals"] == [{"concept": "dpo", "by": "2027-02-01"}]
+    assert client.delete("/profiles/me/goals/DPO", headers=AUTH).json()["goals"] == []
+    assert client.get("/profiles/me").json()["known"] == ["ppo"] and store.revision() == revision
+
+
+def test_study_endpoints_plan_from_the_profile_unless_known_is_given(client: TestClient) -> None:  # noqa: F811
+    client.post("/profiles/me/known", json={"concepts": ["PPO"]}, headers=AUTH)
+    anonymous = client.get("/paths/study", params={"target": "DPO"}).json()
+    profiled = client.get("/paths/study", params={"target": "DPO", "profile": "me"}).json()
+    given = client.get("/paths/study", params={"target": "DPO", "profile": "me", "known": "RoPE"}).json()
+    assert "PPO" not in anonymous["skipped_known"] and "PPO" in profiled["skipped_known"]
+    assert "PPO" not in given["skipped_known"]
+    nexts = client.get("/next", params={"profile": "me"}).json()
+    assert nexts == client.get("/next", params={"known": "PPO"}).json()
+    assert all(topic["concept"] != "ppo" for topic in nexts)
+
+
+def test_a_review_keeps_its_question_readable_after_the_document_goes(client: TestClient) -> None:  # noqa: F811
+    document = client.get("/documents").json()[0]["id"]
+    question = client.get(f"/documents/{document}").json()["questions"][0]
+    assert_error(client.post("/profiles/me/reviews", json={"question": "nope", "grade": "good"}, headers=AUTH),
+                 404, "question_not_found")
+    assert_error(client.post("/profiles/me/reviews", json={"question": question["id"], "grade": "fine"},
+                             headers=AUTH), 422, "invalid_request")
+    client.post("/profiles/me/reviews", json={"question": question["id"], "grade": "hard"}, headers=AUTH)
+    assert client.delete(f"/documents/{document}", headers=AUTH).status_code == 200
+    history = client.get("/profiles/me").json()["history"]
+    assert [(r["question"], r["text"], r["grade"]) for r in history] == [(question["id"], question["text"], "hard")]
+
+
+def test_a_known_concept_whose_document_went_is_passed_over(client: TestClient) -> None:  # noqa: F811
+    document = client.get("/documents").json()[0]["id"]
+    concepts = [c["id"] for c in client.get(f"/documents/{document}").json()["concepts"]]
+    client.post("/profiles/me/known", json={"concepts": concepts}, headers=AUTH)
+    client.delete(f"/documents/{document}", headers=AUTH)
+    remaining = {c["id"] for c in client.get("/concepts", params={"limit": 500}).json()["items"]}
+    assert set(concepts) - remaining  # the profile knows concepts the graph no longer has
+    assert client.get("/next", params={"profile": "me"}).status_code == 200
+    target = sorted(remaining)[0]
+    assert client.get("/paths/study", params={"target": target, "profile": "me"}).status_code == 200
