@@ -9,7 +9,7 @@ import typer
 from typer._click import Context, Parameter
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from cli import browse, maps, notes, server, stores, study
+from cli import browse, maps, notes, practice, server, stores, study
 from cli.common import choose_profile
 
 
@@ -49,7 +49,7 @@ class PlainGroup(TyperGroup):
 app = typer.Typer(help="Study notes in, an evidence-backed concept graph out.", no_args_is_help=True,
                   add_completion=False, cls=PlainGroup)
 
-for group in (notes, browse, study, maps, stores, server):
+for group in (notes, browse, study, practice, maps, stores, server):
     app.add_typer(group.commands)
     for info in group.commands.registered_commands:
         if info.cls in (None, TyperCommand):  # a command that chose its own class keeps it

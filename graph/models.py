@@ -177,6 +177,18 @@ class Review(Model):
     grade: Grade
 
 
+class CardState(Model):
+    """Where spaced repetition stands on one question: the fields of an FSRS card, stored as plain data so the
+    model needs no scheduler (`graph.study.practice` turns it into an `fsrs.Card` and back)."""
+
+    state: int = Field(description="FSRS card state: 1 learning, 2 review, 3 relearning")
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime
+    last_review: datetime | None = None
+
+
 class Profile(Model):
     """A learner: concept ids known, goals and practice history. Kept beside the graph, never part of it (no
     export, no graph revision)."""
@@ -185,6 +197,8 @@ class Profile(Model):
     known: list[str] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)
     history: list[Review] = Field(default_factory=list)
+    # Question id -> its card; profiles written before practice existed have none and read as empty.
+    cards: dict[str, CardState] = Field(default_factory=dict)
 
     def knowing(self, concepts: list[str]) -> Profile:
         """This profile with these concept ids known too (each once, in the order learnt)."""

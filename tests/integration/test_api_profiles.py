@@ -10,7 +10,7 @@ from tests.integration.test_api import AUTH, assert_error, client, example_graph
 
 
 def test_a_new_profile_is_empty_and_writes_need_the_token(client: TestClient) -> None:  # noqa: F811
-    assert client.get("/profiles/me").json() == {"name": "me", "known": [], "goals": [], "history": []}
+    assert client.get("/profiles/me").json() == {"name": "me", "known": [], "goals": [], "history": [], "cards": {}}
     assert_error(client.post("/profiles/me/known", json={"concepts": ["RoPE"]}), 401, "unauthorized")
     assert_error(client.post("/profiles/me/goals", json={"concept": "DPO"}), 401, "unauthorized")
     assert_error(client.delete("/profiles/me/goals/DPO"), 401, "unauthorized")

@@ -18,7 +18,7 @@ from tests.integration.test_cli_store import run_cli
 from tests.support.server import CLI
 
 COMMANDS = ["ingest", "documents", "remove", "import", "concepts", "show", "export", "audit", "path", "next",
-            "related", "gaps", "doctor", "profile", "know", "goal", "map", "sync", "serve"]
+            "related", "gaps", "doctor", "profile", "know", "goal", "practice", "progress", "map", "sync", "serve"]
 LONG_QUESTION = ("Why does RoPE keep working when the context window grows far beyond the length the model "
                  "was trained on?")
 NOTES = f"""# 位置编码

@@ -1,0 +1,148 @@
+"""Practice and progress: a spaced-repetition session over the questions on the profile's plans, and how far each
+goal has come."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from pydantic import TypeAdapter
+from rich.markup import escape
+from rich.prompt import Prompt
+
+from cli.common import configured_store, console, fail, flat, load_study_index, print_labelled, profile_name, refuse
+from graph.errors import StudygraphError
+from graph.models import Goal, Grade, Profile
+
+if TYPE_CHECKING:
+    from graph.study.answers import QuestionRef, StudyPath
+    from graph.study.index import StudyIndex
+
+commands = typer.Typer()
+
+KEYS = {"1": Grade.AGAIN, "2": Grade.HARD, "3": Grade.GOOD, "4": Grade.EASY}
+GoalOption = Annotated[str | None, typer.Option("--goal", metavar="CONCEPT",
+                                                help="Practise for this concept's plan instead of the profile's goals.")]
+
+
+def _goals(profile: Profile, concept: str | None) -> list[Goal]:
+    goals = [Goal(concept=concept)] if concept else profile.goals
+    if not goals:
+        raise refuse("no goal: give --goal CONCEPT, or set one with `studygraph goal CONCEPT`", 3)
+    return goals
+
+
+def _plans(index: StudyIndex, goals: list[Goal]) -> list[StudyPath]:
+    """The plan of each goal with every core step, known ones too: knowing a concept is no reason to stop
+    reviewing it, and progress counts known steps as done."""
+    from graph.study.plans import study_path
+
+    try:
+        return [study_path(index, goal.concept) for goal in goals]
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+
+
+def _answers() -> dict[str, str]:
+    """Question id -> the notes' answer lines (as `export --format anki` cuts them)."""
+    from ingest.answers import answers_in
+
+    try:
+        documents = configured_store().document_graphs()
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    return {question_id: answer for document in documents.values() if document.source is not None
+            for question_id, answer in answers_in(document.document.id, document.source).items()}
+
+
+def _record(name: str, question: QuestionRef, concepts: list[str], grade: Grade) -> Profile:
+    """One graded answer written at once (read, reschedule, append, store atomically): a session cut short keeps
+    every grade given so far."""
+    from graph.study.practice import graded
+
+    try:
+        return configured_store().update_profile(name, lambda p: graded(p, question, concepts, grade,
+                                                                         datetime.now(UTC)))
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+
+
+@commands.command()
+def practice(goal: GoalOption = None,
+             minutes: Annotated[int, typer.Option(metavar="N", help="Stop after this many minutes.")] = 20) -> None:
+    """Practise the due questions on your plans: the question, Enter for the notes' answer, then your grade (1 again,
+    2 hard, 3 good, 4 easy); FSRS schedules the next review. Stops when time is up or nothing is due."""
+    from graph.study.practice import due_first, plan_questions
+
+    name = profile_name()
+    try:
+        profile = configured_store().profile(name)
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    index = load_study_index()
+    testing = plan_questions(_plans(index, _goals(profile, goal)))
+    answers = _answers()
+    concepts_of = {q.id: q.concepts for d in index.graph.documents for q in d.questions}
+    practised = [(q, c) for q, c in testing if q.answered and answers.get(q.id, "").strip()]
+    step_concept = {q.id: c for q, c in practised}
+    to_write = [q for q, _ in testing if q.id not in step_concept]
+    deadline, done = time.monotonic() + minutes * 60, 0
+    while time.monotonic() < deadline:
+        now = datetime.now(UTC)
+        due = due_first(profile, [q for q, _ in practised], now)
+        if not due:
+            break
+        question = due[0]
+        console.print(f"\n[bold]Q{done + 1}.[/bold] {flat(question.text, 400)}  "
+                      f"[dim]{escape(question.document)}:{question.line}[/dim]", highlight=False)
+        try:
+            console.input("[dim](Enter shows the answer)[/dim] ")
+            console.print(escape(answers[question.id]))
+            key = Prompt.ask("grade: 1 again, 2 hard, 3 good, 4 easy", choices=list(KEYS), console=console)
+        except (EOFError, KeyboardInterrupt):  # Ctrl-D / Ctrl-C ends the session; the grades given are kept
+            console.print()
+            break
+        profile = _record(name, question, concepts_of.get(question.id) or [step_concept[question.id]], KEYS[key])
+        done += 1
+    left = len(due_first(profile, [q for q, _ in practised], datetime.now(UTC)))
+    console.print(f"\n[bold]{done} reviewed[/bold]; {left} still due" if left else
+                  f"\n[bold]{done} reviewed[/bold]; nothing more is due")
+    if to_write:
+        console.print(f"[bold]write the answer[/bold] ({len(to_write)}: the notes do not answer these)")
+        for question in to_write:
+            print_labelled(f"[dim]{escape(question.document)}:{question.line}[/dim]", flat(question.text, 120), 2)
+
+
+@commands.command()
+def progress(as_json: Annotated[bool, typer.Option("--json", help="Print each goal's progress as stable JSON "
+                                                                  "instead of text.")] = False,
+             goal: GoalOption = None,
+             per_day: Annotated[int, typer.Option("--minutes-per-day", metavar="N",
+                                                  help="Study minutes a day, for the date estimate.")] = 30) -> None:
+    """Progress on each goal: the plan's core steps known, learning or unknown, questions due today, the retention
+    FSRS predicts, and when the remaining effort would be done, against the goal's date."""
+    from graph.study.progress import GoalProgress, goal_progress
+
+    try:
+        profile = configured_store().profile(profile_name())
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    goals = _goals(profile, goal)
+    now = datetime.now(UTC)
+    report = [goal_progress(plan, g, profile, now, per_day) for plan, g in zip(_plans(load_study_index(), goals),
+                                                                               goals, strict=True)]
+    if as_json:
+        return typer.echo(TypeAdapter(list[GoalProgress]).dump_json(report, indent=2).decode())
+    for item in report:
+        date_note = (f", by {item.by}: {'on track' if item.on_track else '[red]behind[/red]'}" if item.by else "")
+        console.print(f"[bold]{escape(item.name)}[/bold]: done ~{item.estimate}{date_note} "
+                      f"({item.remaining_minutes} min left at {per_day} min a day)")
+        for status in ("known", "learning", "unknown"):
+            names = [s.name for s in item.steps if s.status == status]
+            print_labelled(f"{status} ({len(names)}):", escape(", ".join(names) or "none"), 2)
+        retention = f"{item.retention:.0%}" if item.retention is not None else "no reviews yet"
+        print_labelled("questions:", f"{item.questions} answered in the notes, {item.reviewed} reviewed, "
+                       f"{item.due_today} due today, {item.new} new; predicted retention {retention}", 2)
+    return None
