@@ -48,9 +48,15 @@ def map_frame(watched: Watched, path_start: str) -> Any:
     """The map iframe once it shows `path_start` and its layout is done (physics off)."""
     page = watched.page
     page.locator(f'#map[src*="{path_start}"]').wait_for(state="attached")
-    frame = page.frame_locator("#map")
-    frame.locator("body[data-state=stable]").wait_for(state="attached", timeout=30_000)
-    return next(f for f in page.frames if path_start in f.url)
+    # The iframe's src changes before its new document loads: until then the frame still holds the previous
+    # map (stable too), so wait for the frame that shows this map, then for its layout.
+    for _ in range(600):
+        frame = next((f for f in page.frames if path_start in f.url), None)
+        if frame is not None:
+            frame.locator("body[data-state=stable]").wait_for(state="attached", timeout=30_000)
+            return frame
+        page.wait_for_timeout(50)
+    raise AssertionError(f"no map frame showed {path_start} within 30 s")
 
 
 def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
