@@ -28,6 +28,9 @@ def reconcile(sources: list[SourceFile], stored: dict[str, DocumentGraph]) -> Re
     """Give each source the id its file already has in the store, and set aside repeated content."""
     by_origin = {graph.origin: doc_id for doc_id, graph in stored.items() if graph.origin}
     content_of = {doc_id: graph.document.sha256 for doc_id, graph in stored.items()}
+    holders: dict[str, list[str]] = {}  # sha256 -> the stored ids with that content
+    for doc_id, sha in content_of.items():
+        holders.setdefault(sha, []).append(doc_id)
     result = Reconciled()
     taken: dict[str, str] = {}  # sha256 -> id, for content already kept in this batch
     for source in sorted(sources, key=lambda s: s.id):
@@ -38,7 +41,7 @@ def reconcile(sources: list[SourceFile], stored: dict[str, DocumentGraph]) -> Re
             result.unchanged.append(source.id)
             continue
         same = taken.get(source.sha256) or next(
-            (doc_id for doc_id, sha in content_of.items() if sha == source.sha256 and doc_id != source.id), None)
+            (doc_id for doc_id in holders.get(source.sha256, []) if doc_id != source.id), None)
         if same is not None:
             result.duplicates.append(Skipped(source.id, f"same content as {same}; not counted twice"))
             continue
