@@ -5,17 +5,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 
 from api.deps import ServiceDep, SnapshotDep, Writer
 from api.errors import ERROR_RESPONSES, WRITE_ERROR_RESPONSES, ApiError, error_responses
 from api.schemas import GoalRequest, KnownChange, ReviewRequest
-from graph.models import Goal, Profile, Review
+from api.service import Snapshot
+from graph.models import Goal, Profile
+from graph.study.answers import QuestionRef
+from graph.study.practice import graded
+from graph.study.progress import ProgressReport, progress_report
+from graph.study.session import PracticeRound, practice_round
 
 router = APIRouter(tags=["profiles"])
 
 _BODY_WRITE_ERRORS = {**WRITE_ERROR_RESPONSES, **error_responses((400, "a body that is not JSON"))}
+GoalQuery = Annotated[str | None, Query(min_length=1, max_length=200,
+                                        description="one concept's plan instead of the profile's goals")]
 ProfileName = Annotated[str, PathParam(min_length=1, max_length=100, description="profile name, e.g. me")]
 
 
@@ -30,7 +37,8 @@ def get_profile(name: ProfileName, service: ServiceDep) -> Profile:
 def change_known(name: ProfileName, body: KnownChange, service: ServiceDep, snapshot: SnapshotDep) -> Profile:
     """Mark concepts known (or `forget` them); an unknown name changes nothing (404 with close matches)."""
     ids = snapshot.index.resolve_all(body.concepts)
-    return service.store.update_profile(name, lambda p: p.forgetting(ids) if body.forget else p.knowing(ids))
+    return service.store.update_profile(name, lambda p: p.forgetting(ids) if body.forget else
+                                        p.knowing(ids, datetime.now(UTC)))
 
 
 @router.post("/profiles/{name}/goals", response_model=Profile, responses=_BODY_WRITE_ERRORS,
@@ -52,12 +60,42 @@ def drop_goal(name: ProfileName, concept: str, service: ServiceDep, snapshot: Sn
 @router.post("/profiles/{name}/reviews", response_model=Profile, responses=_BODY_WRITE_ERRORS,
              dependencies=[Writer])
 def add_review(name: ProfileName, body: ReviewRequest, service: ServiceDep, snapshot: SnapshotDep) -> Profile:
-    """Record a practice answer. The question's text and concepts are kept with it, so the history still reads
-    after its document is removed."""
-    question = next((q for d in snapshot.graph.documents for q in d.questions if q.id == body.question), None)
-    if question is None:
+    """Record a practice answer graded by the learner: FSRS reschedules the question (as `studygraph practice`
+    does) and the review joins the history with the question's text and concepts, so it still reads after its
+    document is removed."""
+    found = next(((d, q) for d in snapshot.graph.documents for q in d.questions if q.id == body.question), None)
+    if found is None:
         raise ApiError(404, "question_not_found", f"no question {body.question!r} in the notes (GET /documents/"
                        "{id} lists a document's questions)", {"question": body.question})
-    review = Review(question=question.id, text=question.text, concepts=question.concepts,
-                    at=datetime.now(UTC), grade=body.grade)
-    return service.store.update_profile(name, lambda p: p.model_copy(update={"history": [*p.history, review]}))
+    document, question = found
+    ref = QuestionRef(id=question.id, text=question.text, document=document.id, line=question.line,
+                      difficulty=question.difficulty, answered=question.answered)
+    return service.store.update_profile(name, lambda p: graded(p, ref, question.concepts, body.grade,
+                                                               datetime.now(UTC)))
+
+
+def _goals(profile: Profile, goal: str | None, snapshot: Snapshot) -> list[Goal]:
+    return [Goal(concept=snapshot.index.resolve(goal))] if goal else profile.goals
+
+
+@router.get("/profiles/{name}/practice", response_model=PracticeRound, responses=ERROR_RESPONSES)
+def get_practice(name: ProfileName, service: ServiceDep, snapshot: SnapshotDep, goal: GoalQuery = None,
+                 limit: Annotated[int, Query(ge=1, le=200, description="at most this many due cards")] = 20,
+                 ) -> PracticeRound:
+    """The due questions on the plans of the profile's goals (or of `goal`), most urgent first, each with the
+    notes' answer; grade one with POST /profiles/{name}/reviews. `to_write` lists the questions the notes leave
+    unanswered. A profile without goals gets an empty round."""
+    profile = service.store.profile(name)
+    return practice_round(snapshot.index, service.answers(snapshot), profile, _goals(profile, goal, snapshot),
+                          datetime.now(UTC), limit)
+
+
+@router.get("/profiles/{name}/progress", response_model=ProgressReport, responses=ERROR_RESPONSES)
+def get_progress(name: ProfileName, service: ServiceDep, snapshot: SnapshotDep, goal: GoalQuery = None,
+                 minutes_per_day: Annotated[int, Query(ge=1, le=1440, description="study minutes a day, for the "
+                                                       "date estimate")] = 30) -> ProgressReport:
+    """Per goal: core steps known, learning or unknown, questions due today, the retention FSRS predicts and a
+    finish date; and the timeline behind it (share of each plan done per day, reviews per day)."""
+    profile = service.store.profile(name)
+    return progress_report(snapshot.index, profile, _goals(profile, goal, snapshot), datetime.now(UTC),
+                           minutes_per_day)

@@ -23,6 +23,7 @@ from graph.search import ConceptSearch
 from graph.store import GraphStore
 from graph.store.protocol import DocumentChange
 from graph.study.index import StudyIndex
+from ingest.answers import answers_of
 from ingest.identity import Reconciled, reconcile
 from ingest.pipeline import Progress
 from ingest.reader import SourceFile
@@ -120,6 +121,7 @@ class StudyService:
         self._refresh_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._reloader: threading.Thread | None = None
+        self._answers: tuple[str, dict[str, str]] | None = None  # (revision, question id -> answer)
 
     @property
     def store(self) -> GraphStore:
@@ -129,6 +131,16 @@ class StudyService:
                 if self._store is None:
                     self._store = self._open_store()
         return self._store
+
+    def answers(self, snapshot: Snapshot) -> dict[str, str]:
+        """Question id -> the notes' answer, cut from the stored note texts once per graph revision (practice
+        reads it on every card)."""
+        cached = self._answers
+        if cached is not None and cached[0] == snapshot.revision:
+            return cached[1]
+        answers = answers_of(self.store.document_graphs().values())
+        self._answers = (snapshot.revision, answers)
+        return answers
 
     def snapshot(self) -> Snapshot:
         """The latest committed graph; reloads only when the store's revision moved. When a reload fails (the

@@ -35,26 +35,28 @@ def _goals(profile: Profile, concept: str | None) -> list[Goal]:
 
 
 def _plans(index: StudyIndex, goals: list[Goal]) -> list[StudyPath]:
-    """The plan of each goal with every core step, known ones too: knowing a concept is no reason to stop
-    reviewing it, and progress counts known steps as done."""
+    """The plan of each goal with every core step (see `goal_plans`); a goal not in the notes is an error here,
+    with the close matches the planner suggests."""
     from graph.study.plans import study_path
+    from graph.study.session import goal_plans
 
+    plans, gone = goal_plans(index, goals)
     try:
-        return [study_path(index, goal.concept) for goal in goals]
+        for concept in gone:
+            study_path(index, concept)
     except StudygraphError as exc:
         raise fail(exc) from exc
+    return [plan for _, plan in plans]
 
 
 def _answers() -> dict[str, str]:
     """Question id -> the notes' answer lines (as `export --format anki` cuts them)."""
-    from ingest.answers import answers_in
+    from ingest.answers import answers_of
 
     try:
-        documents = configured_store().document_graphs()
+        return answers_of(configured_store().document_graphs().values())
     except StudygraphError as exc:
         raise fail(exc) from exc
-    return {question_id: answer for document in documents.values() if document.source is not None
-            for question_id, answer in answers_in(document.document.id, document.source).items()}
 
 
 def _record(name: str, question: QuestionRef, concepts: list[str], grade: Grade) -> Profile:

@@ -18,15 +18,19 @@ def sync(
     target: Annotated[StoreKind, typer.Option("--to", metavar="embedded|neo4j",
                                               help="Store to copy to; it ends up with exactly the same documents.")],
 ) -> None:
-    """Copy the whole graph between stores (embedded <-> neo4j), in one write on the target."""
+    """Copy the whole graph between stores (embedded <-> neo4j), in one write on the target, and the learner
+    profiles with it."""
     from graph.store.sync import copy_graph
 
     if source == target:
         errors.print("[red]error:[/red] --from and --to name the same store")
         raise typer.Exit(2)
     try:
-        graph = copy_graph(open_named_store(source), open_named_store(target))
+        to_store = open_named_store(target)
+        graph = copy_graph(open_named_store(source), to_store)
+        profiles = len(to_store.profile_names())
     except StudygraphError as exc:
         raise fail(exc) from exc
     console.print(f"copied {len(graph.documents)} documents from {source.value} to {target.value}: "
-                  f"{len(graph.concepts)} concepts, {len(graph.typed_relations())} typed relations")
+                  f"{len(graph.concepts)} concepts, {len(graph.typed_relations())} typed relations; "
+                  f"{profiles} profile{'' if profiles == 1 else 's'} on {target.value}")

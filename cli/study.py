@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -249,7 +249,8 @@ def know(concepts: Annotated[list[str], typer.Argument(metavar="CONCEPT...", hel
          forget: Annotated[bool, typer.Option("--forget", help="Take them off the known list instead.")] = False,
          ) -> None:
     """Mark concepts as known in the profile (or --forget them); path, next, gaps and map skip what is known."""
-    changed = _change_profile(concepts, Profile.forgetting if forget else Profile.knowing)
+    changed = _change_profile(concepts, Profile.forgetting if forget else
+                              lambda p, ids: p.knowing(ids, datetime.now(UTC)))
     console.print(f"profile {escape(changed.name)} knows {len(changed.known)} concepts")
 
 

@@ -199,13 +199,20 @@ class Profile(Model):
     history: list[Review] = Field(default_factory=list)
     # Question id -> its card; profiles written before practice existed have none and read as empty.
     cards: dict[str, CardState] = Field(default_factory=dict)
+    # Concept id -> when it was marked known, for progress over time; concepts marked before this existed have none.
+    known_since: dict[str, datetime] = Field(default_factory=dict)
 
-    def knowing(self, concepts: list[str]) -> Profile:
-        """This profile with these concept ids known too (each once, in the order learnt)."""
-        return self.model_copy(update={"known": list(dict.fromkeys([*self.known, *concepts]))})
+    def knowing(self, concepts: list[str], at: datetime | None = None) -> Profile:
+        """This profile with these concept ids known too (each once, in the order learnt), marked at `at`; a
+        concept already known keeps its first date."""
+        new = [c for c in dict.fromkeys(concepts) if c not in self.known]
+        since = {**self.known_since, **({c: at for c in new} if at else {})}
+        return self.model_copy(update={"known": [*self.known, *new], "known_since": since})
 
     def forgetting(self, concepts: list[str]) -> Profile:
-        return self.model_copy(update={"known": [c for c in self.known if c not in concepts]})
+        return self.model_copy(update={"known": [c for c in self.known if c not in concepts],
+                                       "known_since": {c: t for c, t in self.known_since.items()
+                                                       if c not in concepts}})
 
     def aiming_at(self, goal: Goal) -> Profile:
         """This profile with the goal added, or its date changed when the concept is already a goal."""

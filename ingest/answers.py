@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterable
 
+from graph.models import DocumentGraph
 from ingest.definitions import ANSWER_MARK
 from ingest.markdown import is_metadata, parse_markdown
 
@@ -32,6 +34,12 @@ def answers_in(doc_id: str, text: str) -> dict[str, str]:
         kept = [lines[number - 1] for number in range(blocks[index].line + 1, stop) if number not in metadata]
         answers[question_id] = _tidy(kept)
     return answers
+
+
+def answers_of(documents: Iterable[DocumentGraph]) -> dict[str, str]:
+    """Question id -> answer over stored documents; one kept without its text (older stores) answers nothing."""
+    return {question_id: answer for document in documents if document.source is not None
+            for question_id, answer in answers_in(document.document.id, document.source).items()}
 
 
 def _tidy(lines: list[str]) -> str:

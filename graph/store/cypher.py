@@ -35,6 +35,7 @@ STORE_REVISION = "OPTIONAL MATCH (lock:StoreLock {id: 'writer'}) RETURN lock.wri
 PROFILE = "MATCH (p:Profile {name: $name}) RETURN p.payload AS payload"
 TAKE_PROFILE = ("MERGE (p:Profile {name: $name}) SET p.writes = coalesce(p.writes, 0) + 1 "
                 "RETURN p.payload AS payload")
+PROFILE_NAMES = "MATCH (p:Profile) WHERE p.payload <> '' RETURN p.name AS name ORDER BY name"
 STORE_PROFILE = "MATCH (p:Profile {name: $name}) SET p.payload = $payload"
 
 DOCUMENT_PAYLOADS = "MATCH (d:Document) RETURN d.id AS id, d.payload AS payload ORDER BY d.id"

@@ -189,6 +189,9 @@ class EmbeddedStore:
     def profile(self, name: str) -> Profile:
         return self._profiles.profile(name)
 
+    def profile_names(self) -> list[str]:
+        return self._profiles.names()
+
     def update_profile(self, name: str, change: ProfileChange) -> Profile:
         return self._profiles.update(name, change)
 

@@ -210,6 +210,9 @@ class Neo4jStore:
         payload = found[0]["payload"] if found else None
         return Profile.model_validate_json(payload) if payload else Profile(name=name)
 
+    def profile_names(self) -> list[str]:
+        return [record["name"] for record in self._read(cypher.PROFILE_NAMES)]
+
     def update_profile(self, name: str, change: ProfileChange) -> Profile:
         def work(tx: neo4j.ManagedTransaction) -> Profile:
             payload = tx.run(cypher.TAKE_PROFILE, name=name).single()["payload"]  # type: ignore[index]

@@ -43,6 +43,9 @@ class ProfileFile:
     def profile(self, name: str) -> Profile:
         return self._read().profiles.get(name) or Profile(name=name)
 
+    def names(self) -> list[str]:
+        return sorted(self._read().profiles)
+
     def update(self, name: str, change: ProfileChange) -> Profile:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         try:

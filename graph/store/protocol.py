@@ -64,6 +64,10 @@ class GraphStore(Protocol):
         """The learner profile of this name; an empty one when none is stored yet."""
         ...
 
+    def profile_names(self) -> list[str]:
+        """Every stored profile's name, sorted (what `sync` copies along with the documents)."""
+        ...
+
     def update_profile(self, name: str, change: ProfileChange) -> Profile:
         """Store what `change` makes of the profile as it is now, atomically across processes: two writers in a
         row give what one would give with both changes. Leaves the graph and its `revision` alone."""

@@ -11,7 +11,10 @@ from pydantic import Field
 
 from graph.models import Goal, Model, Profile
 from graph.study.answers import StudyPath
+from graph.study.index import StudyIndex
 from graph.study.practice import retrievability
+from graph.study.session import goal_plans
+from graph.study.timeline import Timeline, timeline
 
 
 class StepProgress(Model):
@@ -58,3 +61,21 @@ def goal_progress(plan: StudyPath, goal: Goal, profile: Profile, now: datetime,
                         retention=round(sum(retrievability(c, now) for c in cards) / len(cards), 3) if cards else None,
                         remaining_minutes=remaining, estimate=estimate,
                         on_track=estimate <= goal.by if goal.by else None)
+
+
+class ProgressReport(Model):
+    """Every goal's progress and the history behind it, as the page shows them."""
+
+    profile: str
+    minutes_per_day: int
+    goals: list[GoalProgress]
+    gone: list[str] = Field(description="goals whose concept is no longer in the notes")
+    timeline: Timeline
+
+
+def progress_report(index: StudyIndex, profile: Profile, goals: list[Goal], now: datetime,
+                    minutes_per_day: int) -> ProgressReport:
+    plans, gone = goal_plans(index, goals)
+    return ProgressReport(profile=profile.name, minutes_per_day=minutes_per_day,
+                          goals=[goal_progress(plan, goal, profile, now, minutes_per_day) for goal, plan in plans],
+                          gone=gone, timeline=timeline(plans, profile, now.date()))

@@ -26,7 +26,10 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 @pytest.fixture(scope="module")
 def example_graphs() -> list[DocumentGraph]:
-    return ingest_paths([str(EXAMPLES)], 5_000_000, {}, []).graphs
+    """The example notes' graphs with their texts kept, as an ingest into a store keeps them."""
+    result = ingest_paths([str(EXAMPLES)], 5_000_000, {}, [])
+    return [graph.model_copy(update={"source": source.text})
+            for source, graph in zip(result.sources, result.graphs, strict=True)]
 
 
 def make_client(store: GraphStore, tmp_path: Path, **overrides: object) -> TestClient:

@@ -10,7 +10,8 @@ from tests.integration.test_api import AUTH, assert_error, client, example_graph
 
 
 def test_a_new_profile_is_empty_and_writes_need_the_token(client: TestClient) -> None:  # noqa: F811
-    assert client.get("/profiles/me").json() == {"name": "me", "known": [], "goals": [], "history": [], "cards": {}}
+    assert client.get("/profiles/me").json() == {"name": "me", "known": [], "goals": [], "history": [], "cards": {},
+                                                     "known_since": {}}
     assert_error(client.post("/profiles/me/known", json={"concepts": ["RoPE"]}), 401, "unauthorized")
     assert_error(client.post("/profiles/me/goals", json={"concept": "DPO"}), 401, "unauthorized")
     assert_error(client.delete("/profiles/me/goals/DPO"), 401, "unauthorized")
@@ -67,3 +68,29 @@ def test_a_known_concept_whose_document_went_is_passed_over(client: TestClient) 
     assert client.get("/next", params={"profile": "me"}).status_code == 200
     target = sorted(remaining)[0]
     assert client.get("/paths/study", params={"target": target, "profile": "me"}).status_code == 200
+
+
+def test_a_practice_round_grades_by_fsrs_and_progress_shows_it(client: TestClient) -> None:  # noqa: F811
+    assert client.get("/profiles/me/practice").json()["due"] == []  # no goal: nothing to practise
+    client.post("/profiles/me/goals", json={"concept": "DPO", "by": "2027-01-15"}, headers=AUTH)
+    client.post("/profiles/me/goals", json={"concept": "RoPE"}, headers=AUTH)
+    first = client.get("/profiles/me/practice").json()
+    assert first["goals"] == ["dpo", "rope"] and first["due_count"] >= 3, first
+    cards = first["due"][:3]
+    assert all(card["answer"].strip() and card["new"] for card in cards)
+    for card in cards:
+        graded = client.post("/profiles/me/reviews", json={"question": card["question"]["id"], "grade": "good"},
+                             headers=AUTH).json()
+        assert card["question"]["id"] in graded["cards"]  # rescheduled, not only logged
+    after = client.get("/profiles/me/practice").json()
+    assert after["due_count"] == first["due_count"] - 3
+    assert not {c["question"]["id"] for c in cards} & {c["question"]["id"] for c in after["due"]}
+    client.post("/profiles/me/known", json={"concepts": [first["due"][0]["concept"]]}, headers=AUTH)
+    report = client.get("/profiles/me/progress", params={"minutes_per_day": 45}).json()
+    dpo, rope = report["goals"]
+    assert dpo["goal"] == "dpo" and dpo["by"] == "2027-01-15" and dpo["reviewed"] + rope["reviewed"] == 3
+    assert {s["status"] for g in report["goals"] for s in g["steps"]} >= {"known", "learning"}
+    timeline = report["timeline"]
+    assert timeline["reviews"][-1]["good"] == 3 and len(timeline["days"]) == len(timeline["goals"][0]["done"])
+    assert all(0 < series["done"][-1] <= 1 for series in timeline["goals"])
+    assert_error(client.get("/profiles/me/practice", params={"goal": "ropee"}), 404, "concept_not_found")

@@ -43,8 +43,12 @@ def test_ingest_into_neo4j_and_sync_both_ways(bolt_server: BoltServer, tmp_path:
     assert exported(env, "embedded") == in_neo4j
 
     wipe(bolt_server)
-    run_cli(env, "sync", "--from", "embedded", "--to", "neo4j")
+    run_cli({**env, "STUDYGRAPH_STORE": "embedded"}, "know", "RoPE")  # a learner's progress moves with the notes
+    run_cli({**env, "STUDYGRAPH_STORE": "embedded"}, "goal", "DPO", "--by", "2027-01-15")
+    assert "1 profile" in run_cli(env, "sync", "--from", "embedded", "--to", "neo4j").stdout
     assert exported(env, "neo4j") == in_neo4j
+    moved = json.loads(run_cli({**env, "STUDYGRAPH_STORE": "neo4j"}, "profile", "--json").stdout)
+    assert moved["known"] == ["rope"] and moved["goals"] == [{"concept": "dpo", "by": "2027-01-15"}]
     shown = run_cli({**env, "STUDYGRAPH_STORE": "neo4j"}, "show", "旋转位置编码").stdout
     assert "RoPE" in shown
 

@@ -28,8 +28,10 @@ def test_know_and_goal_resolve_names_and_persist(store: Path) -> None:
     refused = run_cli(store, "know", "ropee", "DPO", check=False)
     assert refused.returncode == 4 and "did you mean 'RoPE'" in refused.stderr
     run_cli(store, "goal", "DPO", "--by", "2027-01-15")
-    assert profile(store) == {"name": "me", "known": ["rope", "ppo"], "goals": [{"concept": "dpo", "by": "2027-01-15"}],
-                              "history": [], "cards": {}}
+    shown = profile(store)
+    assert sorted(shown.pop("known_since")) == ["ppo", "rope"]  # when each was marked, for progress over time
+    assert shown == {"name": "me", "known": ["rope", "ppo"], "goals": [{"concept": "dpo", "by": "2027-01-15"}],
+                     "history": [], "cards": {}}
     run_cli(store, "know", "RoPE", "--forget")
     run_cli(store, "goal", "DPO", "--drop")
     assert profile(store)["known"] == ["ppo"] and profile(store)["goals"] == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ import pytest
 from graph.models import Concept, Document, DocumentGraph, Goal, Grade, Profile, Question, Review
 from graph.store import GraphStore
 from graph.store.embedded import EmbeddedStore
+from graph.study.answers import QuestionRef
+from graph.study.practice import graded
 from tests.conftest import ROOT, neo4j_store
 from tests.integration.test_store_contract import hostile_document
 from tests.support.arcadedb import BoltServer
@@ -51,6 +53,21 @@ def test_profiles_survive_a_restart_and_leave_the_graph_and_its_revision_alone(s
     assert store.revision() == revision and store.graph() == graph
     again = reopened(store, request)
     assert again.profile("me") == written and again.profile("other").known == ["h2"]
+    assert again.profile_names() == ["me", "other"]
+
+
+def test_card_states_and_known_dates_round_trip_exactly(store: GraphStore, request: pytest.FixtureRequest) -> None:
+    """What FSRS needs to schedule the next review (stability, difficulty, step, due to the microsecond) comes
+    back as written, so a new process schedules a question exactly as the last one left it."""
+    store.replace_documents([practised_document()])
+    question = QuestionRef(id="q.md#1", text="DPO 为什么不需要 reward model？", document="q.md", line=3, answered=True)
+    at = datetime(2026, 11, 30, 9, 15, 42, 123456, tzinfo=UTC)
+    written = store.update_profile("me", lambda p: graded(p.knowing(["dpo"], at), question, ["dpo"], Grade.GOOD, at))
+    written = store.update_profile("me", lambda p: graded(p, question, ["dpo"], Grade.EASY, at + timedelta(hours=1)))
+    card = written.cards["q.md#1"]
+    assert card.stability and card.difficulty and card.due > at + timedelta(hours=1)
+    again = reopened(store, request).profile("me")
+    assert again == written and again.known_since == {"dpo": at}
 
 
 def test_removing_a_document_keeps_the_history_of_its_questions_readable(store: GraphStore, request: pytest.FixtureRequest) -> None:
