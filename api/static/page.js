@@ -38,6 +38,41 @@ function getJSON(path, params) {
   return requestJSON(query.toString() ? `${path}?${query}` : path);
 }
 
+// ---- the learner's profile and the write token ----
+const PROFILE_KEY = "studygraph.profile";  // only the profile name is remembered; never the token
+
+function profileName() {
+  return $("profile").value.trim() || "me";
+}
+
+function profilePath(suffix) {
+  return `/profiles/${encodeURIComponent(profileName())}${suffix || ""}`;
+}
+
+// The one write token (uploads and profile writes), sent only when the field holds one.
+function writeHeaders() {
+  const token = $("upload-token");
+  return token && token.value.trim() ? {Authorization: `Bearer ${token.value.trim()}`} : {};
+}
+
+function needToken() {
+  const token = $("upload-token");
+  if (document.body.dataset.tokenRequired !== "true" || !token || token.value.trim()) return false;
+  showError("this server takes writes only with its token: enter it as “write token” at the top");
+  token.focus();
+  return true;
+}
+
+async function writeJSON(method, path, body) {
+  if (needToken()) return null;
+  const init = {method, headers: writeHeaders()};
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers["Content-Type"] = "application/json";
+  }
+  return requestJSON(path, init);
+}
+
 // ---- the error banner: shown at the top, cleared by the next answer that succeeds ----
 function showError(error) {
   $("banner-text").textContent = error ? String(error.message || error) : "";
@@ -45,7 +80,7 @@ function showError(error) {
 }
 
 // ---- tabs: each answer has its own pane, and each pane remembers the map that goes with it ----
-const TABS = ["overview", "concept", "path", "gaps"];
+const TABS = ["overview", "concept", "path", "gaps", "practice", "progress"];
 const paneMaps = {};
 let wholeCap = 50;
 
@@ -165,7 +200,12 @@ async function showConcept(conceptId) {
     plan.addEventListener("click", () => { $("path-target").value = concept.name; planPath(); });
     actions.append(plan);
     parts.push(actions);
+    const mine = element("div", null, "mine");
+    mine.id = "concept-profile";
+    parts.push(mine);
     $("concept").replaceChildren(...parts);
+    shownConcept = concept;
+    await showConceptProfile();
     $("gaps-a").value = $("gaps-a").value || concept.name;
     showError(null);
     showMap("concept", "/map", {concept: concept.id, radius: 1}, `${concept.name} and its neighbours`);
@@ -216,7 +256,8 @@ async function planPath(event) {
   const known = knownList($("path-known").value);
   if (!target) return;
   try {
-    const plan = await getJSON("/paths/study", {target, known});
+    const profile = known.length ? null : profileName();
+    const plan = await getJSON("/paths/study", {target, known, profile});
     const minutes = plan.steps.reduce((sum, step) => sum + step.effort_minutes, 0);
     $("path-empty").hidden = true;
     $("path-title").textContent = `Study path to ${plan.target_name}: ${plan.steps.length} core steps, ~${minutes} min`;
@@ -227,11 +268,12 @@ async function planPath(event) {
     $("path-background-count").textContent = `background: ${plan.background.length} more prerequisites, most relevant first`;
     $("path-background-steps").replaceChildren(...plan.background.map((step) => stepItem(step, plan.target)));
     const notes = [];
+    if (profile) notes.push(`known per profile ${profile}`);
     if (plan.skipped_known.length) notes.push(`skipped as known: ${plan.skipped_known.join(", ")}`);
     if (!plan.complete) notes.push(`${plan.truncated} more prerequisites not listed`);
     $("path-note").textContent = notes.join("; ");
     showError(null);
-    showMap("path", "/map/path", {target, known}, `study path to ${plan.target_name}`);
+    showMap("path", "/map/path", {target, known, profile}, `study path to ${plan.target_name}`);
     activate("path");
   } catch (error) {
     showError(error);
@@ -240,12 +282,13 @@ async function planPath(event) {
 
 // ---- gaps ----
 async function findGaps(event) {
-  event.preventDefault();
+  if (event) event.preventDefault();
   const a = $("gaps-a").value.trim();
   const b = $("gaps-b").value.trim();
   const known = knownList($("path-known").value);
   try {
-    const report = await getJSON("/gaps", {a, b, known});
+    const profile = known.length ? null : profileName();
+    const report = await getJSON("/gaps", {a, b, known, profile});
     const items = report.items.map((gap) => {
       const item = element("li");
       item.append(element("span", gap.kind.replace("_", " "), `tag ${gap.kind}`), ` ${gap.explanation}`);
@@ -256,10 +299,11 @@ async function findGaps(event) {
     }
     $("gaps-items").replaceChildren(...(report.items.length ? items : [element("li", "no gaps found", "muted")]));
     $("gaps-empty").hidden = true;
-    const title = b ? `gaps between ${a} and ${b}` : `gaps around ${a}`;
+    const title = (b ? `gaps between ${a} and ${b}` : `gaps around ${a}`) +
+      (profile ? ` (known per profile ${profile})` : "");
     $("gaps-title").textContent = title;
     showError(null);
-    showMap("gaps", "/map/gaps", {a, b, known}, title);
+    showMap("gaps", "/map/gaps", {a, b, known, profile}, title);
     activate("gaps");
   } catch (error) {
     showError(error);
@@ -283,9 +327,7 @@ async function upload(event) {
   if (!files.length) return;
   const form = new FormData();
   for (const file of files) form.append("files", file, file.name);
-  const headers = {};
-  const token = $("upload-token");
-  if (token && token.value.trim()) headers.Authorization = `Bearer ${token.value.trim()}`;
+  const headers = writeHeaders();
   const status = $("upload-status");
   status.className = "";
   status.textContent = "uploading…";
@@ -343,12 +385,13 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const link of document.querySelectorAll(".concept-link")) {
     link.addEventListener("click", (event) => { event.preventDefault(); showConcept(link.dataset.concept); });
   }
-  for (const tab of TABS) $(`tab-${tab}`).addEventListener("click", () => activate(tab));
+  for (const tab of TABS) $(`tab-${tab}`).addEventListener("click", () => { activate(tab); tabShown(tab); });
   $("tabs").addEventListener("keydown", (event) => {
     const step = {ArrowRight: 1, ArrowLeft: -1}[event.key];
     if (!step) return;
     const next = TABS[(TABS.indexOf(selectedTab()) + step + TABS.length) % TABS.length];
     activate(next);
+    tabShown(next);
     $(`tab-${next}`).focus();
   });
   $("banner-close").addEventListener("click", () => showError(null));
@@ -356,5 +399,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("path-form").addEventListener("submit", planPath);
   $("gaps-form").addEventListener("submit", findGaps);
   $("upload-form").addEventListener("submit", upload);
+  setupProfile();
+  setupPractice();
+  setupProgress();
   showWholeMap();
 });

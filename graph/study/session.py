@@ -25,15 +25,21 @@ class PracticeCard(Model):
     new: bool = Field(description="never reviewed")
 
 
+class GoalRef(Model):
+    concept: str
+    name: str
+
+
 class PracticeRound(Model):
     """What is due now on the learner's plans, most urgent first."""
 
     profile: str
-    goals: list[str] = Field(description="goal concept ids whose plans the questions come from")
+    goals: list[GoalRef] = Field(description="the goals whose plans the questions come from")
     gone: list[str] = Field(default_factory=list, description="goals whose concept is no longer in the notes")
     due: list[PracticeCard]
     due_count: int = Field(description="every due question, `due` may hold fewer")
     to_write: list[QuestionRef] = Field(description="questions on the plans the notes do not answer")
+    next_due: datetime | None = Field(default=None, description="when the next question falls due, if none is now")
 
 
 def goal_plans(index: StudyIndex, goals: list[Goal]) -> tuple[list[tuple[Goal, StudyPath]], list[str]]:
@@ -59,5 +65,7 @@ def practice_round(index: StudyIndex, answers: dict[str, str], profile: Profile,
     names = {c.id: c.name for c in index.graph.concepts}
     cards = [PracticeCard(question=q, concept=practised[q.id][1], concept_name=names.get(practised[q.id][1], ""),
                           answer=answers[q.id], new=q.id not in profile.cards) for q in due[:limit]]
-    return PracticeRound(profile=profile.name, goals=[g.concept for g, _ in plans], gone=gone, due=cards,
+    later = [profile.cards[q].due for q in practised if q in profile.cards and profile.cards[q].due > now]
+    return PracticeRound(profile=profile.name, gone=gone, next_due=min(later) if not due and later else None,
+                         goals=[GoalRef(concept=plan.target, name=plan.target_name) for _, plan in plans], due=cards,
                          due_count=len(due), to_write=[q for q, _ in testing if q.id not in practised])

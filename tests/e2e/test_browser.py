@@ -13,7 +13,7 @@ import pytest
 
 from graph.store.embedded import EmbeddedStore
 from tests.integration.test_store_contract import extract
-from tests.support.browser import CHROMIUM, chromium
+from tests.support.browser import CHROMIUM
 from tests.support.hostile import XSS_NAME, xss_document
 from tests.support.server import ROOT, running_server
 from tests.support.study_page import Watched, map_frame, overlap
@@ -31,12 +31,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     EmbeddedStore(data_dir).replace_documents([*extract(ROOT / "examples" / "notes"), xss_document()])
     with running_server(data_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.browser import CHROMIUM, chromium
+from tests.support.browser import CHROMIUM
 from tests.support.server import running_server
 from tests.support.study_page import Watched, map_frame
 
@@ -40,12 +40,6 @@ def empty_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("browser-empty") / "store"
     with running_server(data_dir, env={"STUDYGRAPH_API_TOKEN": TOKEN}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def test_an_empty_store_explains_how_to_add_notes_and_ingests_an_upload(empty_base: str, browser: Any) -> None:
