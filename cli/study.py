@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -30,6 +30,7 @@ from graph.models import Goal, Profile
 
 if TYPE_CHECKING:
     from graph.study.answers import NextTopic, RelatedTopic
+    from graph.study.index import StudyIndex
 
 # The study modules bring networkx (a quarter of a second to import): each command imports what it uses, so
 # `studygraph ingest` starts without them.
@@ -131,17 +132,28 @@ def path(
     return None
 
 
+def _nearest_goal(index: StudyIndex) -> str | None:
+    """The profile's goal with the earliest date (undated ones after, in the order set) still in the notes."""
+    try:
+        goals = configured_store().profile(profile_name()).goals
+    except StudygraphError as exc:
+        raise fail(exc) from exc
+    live = [g for g in goals if g.concept in index.concepts]
+    return min(live, key=lambda g: (g.by is None, g.by or date.min)).concept if live else None
+
+
 @commands.command(name="next")
 def next_command(known: Known = None, limit: Annotated[int, typer.Option(metavar="N", help="How many topics.")] = 10,
-                 goal: Annotated[str | None, typer.Option(metavar="CONCEPT",
-                                                          help="Rank by what this target needs most.")] = None,
+                 goal: Annotated[str | None, typer.Option(metavar="CONCEPT", help="Rank by what this target needs "
+                                                          "most (default: the profile's nearest goal).")] = None,
                  as_json: NextJson = False) -> None:
-    """What to learn next: concepts whose core prerequisites you know, ranked by relevance to --goal, or by how
-    many concepts need them."""
+    """What to learn next: concepts whose core prerequisites you know, ranked by relevance to --goal (or to the
+    profile's goal due soonest), or by how many concepts need them."""
     from graph.study.topics import next_topics
 
     index = load_study_index()
-    topics = _answer(lambda: next_topics(index, known_or_profile(known, index), limit, goal), as_json)
+    aim = goal or _nearest_goal(index)
+    topics = _answer(lambda: next_topics(index, known_or_profile(known, index), limit, aim), as_json)
     if topics is None:
         return None
     for number, topic in enumerate(topics, start=1):

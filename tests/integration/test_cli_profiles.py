@@ -56,6 +56,11 @@ def test_study_commands_plan_from_the_profile_unless_known_is_given(store: Path)
     assert "PPO" in planned["skipped_known"] and "PPO" not in given["skipped_known"]
     nexts = json.loads(run_cli(store, "--profile", "carol", "next", "--json").stdout)
     assert nexts == json.loads(run_cli(store, "next", "--known", "PPO", "--json").stdout)
+    # with goals, `next` ranks by the one due soonest, as --goal would
+    run_cli(store, "--profile", "carol", "goal", "RoPE")
+    run_cli(store, "--profile", "carol", "goal", "DPO", "--by", "2027-01-15")
+    aimed = json.loads(run_cli(store, "--profile", "carol", "next", "--json").stdout)
+    assert aimed == json.loads(run_cli(store, "next", "--known", "PPO", "--goal", "DPO", "--json").stdout)
 
 
 def test_a_known_concept_whose_document_went_is_passed_over(tmp_path: Path) -> None:
