@@ -108,9 +108,12 @@ def practice(goal: GoalOption = None,
             break
         profile = _record(name, question, concepts_of.get(question.id) or [step_concept[question.id]], KEYS[key])
         done += 1
-    left = len(due_first(profile, [q for q, _ in practised], datetime.now(UTC)))
+    now = datetime.now(UTC)
+    left = len(due_first(profile, [q for q, _ in practised], now))
+    later = [profile.cards[q].due for q in step_concept if q in profile.cards and profile.cards[q].due > now]
+    next_due = f" (the next falls due {min(later).astimezone():%Y-%m-%d %H:%M})" if later else ""
     console.print(f"\n[bold]{done} reviewed[/bold]; {left} still due" if left else
-                  f"\n[bold]{done} reviewed[/bold]; nothing more is due")
+                  f"\n[bold]{done} reviewed[/bold]; nothing more is due{next_due}")
     if to_write:
         console.print(f"[bold]write the answer[/bold] ({len(to_write)}: the notes do not answer these)")
         for question in to_write:
