@@ -76,7 +76,7 @@ def practice(goal: GoalOption = None,
              minutes: Annotated[int, typer.Option(metavar="N", help="Stop after this many minutes.")] = 20) -> None:
     """Practise the due questions on your plans: the question, Enter for the notes' answer, then your grade (1 again,
     2 hard, 3 good, 4 easy); FSRS schedules the next review. Stops when time is up or nothing is due."""
-    from graph.study.practice import due_first, plan_questions
+    from graph.study.session import practice_round
 
     name = profile_name()
     try:
@@ -84,39 +84,36 @@ def practice(goal: GoalOption = None,
     except StudygraphError as exc:
         raise fail(exc) from exc
     index = load_study_index()
-    testing = plan_questions(_plans(index, _goals(profile, goal)))
+    goals = _goals(profile, goal)
+    plans = _plans(index, goals)  # a goal not in the notes stops here, with close matches
     answers = _answers()
     concepts_of = {q.id: q.concepts for d in index.graph.documents for q in d.questions}
-    practised = [(q, c) for q, c in testing if q.answered and answers.get(q.id, "").strip()]
-    step_concept = {q.id: c for q, c in practised}
-    to_write = [q for q, _ in testing if q.id not in step_concept]
     deadline, done = time.monotonic() + minutes * 60, 0
-    while time.monotonic() < deadline:
-        now = datetime.now(UTC)
-        due = due_first(profile, [q for q, _ in practised], now)
-        if not due:
-            break
-        question = due[0]
+    round_ = practice_round(index, answers, profile, goals, datetime.now(UTC), limit=1, plans=plans)
+    while time.monotonic() < deadline and round_.due:
+        card = round_.due[0]
+        question = card.question
         console.print(f"\n[bold]Q{done + 1}.[/bold] {flat(question.text, 400)}  "
                       f"[dim]{escape(question.document)}:{question.line}[/dim]", highlight=False)
         try:
             console.input("[dim](Enter shows the answer)[/dim] ")
-            console.print(escape(answers[question.id]))
+            console.print(escape(card.answer))
             key = Prompt.ask("grade: 1 again, 2 hard, 3 good, 4 easy", choices=list(KEYS), console=console)
         except (EOFError, KeyboardInterrupt):  # Ctrl-D / Ctrl-C ends the session; the grades given are kept
             console.print()
             break
-        profile = _record(name, question, concepts_of.get(question.id) or [step_concept[question.id]], KEYS[key])
+        profile = _record(name, question, concepts_of.get(question.id) or [card.concept], KEYS[key])
         done += 1
-    now = datetime.now(UTC)
-    left = len(due_first(profile, [q for q, _ in practised], now))
-    later = [profile.cards[q].due for q in step_concept if q in profile.cards and profile.cards[q].due > now]
-    next_due = f" (the next falls due {min(later).astimezone():%Y-%m-%d %H:%M})" if later else ""
-    console.print(f"\n[bold]{done} reviewed[/bold]; {left} still due" if left else
-                  f"\n[bold]{done} reviewed[/bold]; nothing more is due{next_due}")
-    if to_write:
-        console.print(f"[bold]write the answer[/bold] ({len(to_write)}: the notes do not answer these)")
-        for question in to_write:
+        round_ = practice_round(index, answers, profile, goals, datetime.now(UTC), limit=1, plans=plans)
+    if round_.due_count:
+        console.print(f"\n[bold]{done} reviewed[/bold]; {round_.due_count} still due")
+    else:
+        next_due = f" (the next falls due {round_.next_due.astimezone():%Y-%m-%d %H:%M})" if round_.next_due else ""
+        console.print(f"\n[bold]{done} reviewed[/bold]; nothing more is due{next_due}")
+    if round_.to_write:
+        console.print(f"[bold]write the answer[/bold] ({len(round_.to_write)}: the notes do not answer these; "
+                      f"`studygraph gaps {escape(round_.goals[0].name)}` shows what else they leave open)")
+        for question in round_.to_write:
             print_labelled(f"[dim]{escape(question.document)}:{question.line}[/dim]", flat(question.text, 120), 2)
 
 

@@ -56,16 +56,22 @@ def goal_plans(index: StudyIndex, goals: list[Goal]) -> tuple[list[tuple[Goal, S
 
 
 def practice_round(index: StudyIndex, answers: dict[str, str], profile: Profile, goals: list[Goal],
-                   now: datetime, limit: int = 20) -> PracticeRound:
-    """The due questions on the goals' plans that the notes answer, and the ones they leave to write."""
-    plans, gone = goal_plans(index, goals)
-    testing = plan_questions(plan for _, plan in plans)
+                   now: datetime, limit: int = 20, plans: list[StudyPath] | None = None) -> PracticeRound:
+    """The due questions on the goals' plans that the notes answer, and the ones they leave to write. `plans`,
+    when given, are the goals' plans already made (a session grading card after card plans once)."""
+    if plans is None:
+        made, gone = goal_plans(index, goals)
+        plans = [plan for _, plan in made]
+    else:
+        gone = []
+    testing = plan_questions(plans)
     practised = {q.id: (q, c) for q, c in testing if q.answered and answers.get(q.id, "").strip()}
     due = due_first(profile, [q for q, _ in practised.values()], now)
-    names = {c.id: c.name for c in index.graph.concepts}
-    cards = [PracticeCard(question=q, concept=practised[q.id][1], concept_name=names.get(practised[q.id][1], ""),
+    names = index.concepts
+    cards = [PracticeCard(question=q, concept=practised[q.id][1],
+                          concept_name=names[practised[q.id][1]].name if practised[q.id][1] in names else "",
                           answer=answers[q.id], new=q.id not in profile.cards) for q in due[:limit]]
     later = [profile.cards[q].due for q in practised if q in profile.cards and profile.cards[q].due > now]
     return PracticeRound(profile=profile.name, gone=gone, next_due=min(later) if not due and later else None,
-                         goals=[GoalRef(concept=plan.target, name=plan.target_name) for _, plan in plans], due=cards,
+                         goals=[GoalRef(concept=plan.target, name=plan.target_name) for plan in plans], due=cards,
                          due_count=len(due), to_write=[q for q, _ in testing if q.id not in practised])
