@@ -39,23 +39,21 @@ class Timeline(Model):
 def timeline(plans: list[tuple[Goal, StudyPath]], profile: Profile, today: date) -> Timeline:
     """Each step counts from the day it was marked known or first practised; a concept known before marks were
     dated counts from the first day shown."""
+    tested_by = {q.id: step.concept for _, plan in plans for step in plan.steps for q in step.questions}
     started: dict[str, date] = {}
     for review in profile.history:
-        for concept in review.concepts:
-            started[concept] = min(started.get(concept, review.at.date()), review.at.date())
-    tested_by = {q.id: step.concept for _, plan in plans for step in plan.steps for q in step.questions}
-    for review in profile.history:
-        concept = tested_by.get(review.question)
-        if concept:
-            started[concept] = min(started.get(concept, review.at.date()), review.at.date())
+        day = review.at.date()
+        for concept in {*review.concepts, tested_by.get(review.question, "")} - {""}:
+            started[concept] = min(started.get(concept, day), day)
     marked = {c: profile.known_since[c].date() if c in profile.known_since else date.min for c in profile.known}
     dated = [d for d in [*started.values(), *marked.values()] if d != date.min]
     first = max(min([*dated, today]), today - timedelta(days=MAX_DAYS - 1))
     days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
 
     def since(concept: str) -> date | None:
-        known, practised = marked.get(concept), started.get(concept)
-        return min(d for d in (known, practised) if d is not None) if known or practised else None
+        """The day a step counts as done from: its first mark or review, whichever came first."""
+        days = [d for d in (marked.get(concept), started.get(concept)) if d is not None]
+        return min(days) if days else None
 
     series = []
     for goal, plan in plans:
