@@ -30,12 +30,23 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     # HTTP API (`studygraph serve`): writes need `Authorization: Bearer <token>` when a token is set.
     api_token: SecretStr | None = None
-    cors_origins: list[str] = Field(default_factory=list)  # CORS stays off unless origins are listed
+    # Origins (scheme://host[:port]) whose pages may call the API besides its own page: CORS and writes. Off
+    # unless listed: a write a browser sends from any other page is refused (403 cross_origin_write).
+    cors_origins: list[str] = Field(default_factory=list)
+    # Host names (or addresses) the server answers to besides loopback ones (localhost, 127.0.0.0/8, ::1), for a
+    # server reached over a network; "*" answers any (behind a proxy that checks Host itself). Requests naming
+    # any other host are refused (421), so a web page cannot reach the server through DNS rebinding.
+    allowed_hosts: list[str] = Field(default_factory=list)
     max_upload_files: int = Field(default=20, gt=0)
     # Uploads up to this many bytes in all are ingested before the response; larger ones become a job.
     sync_ingest_bytes: int = Field(default=256 * 1024, ge=0)
     # Seconds a request may pause between two pieces of its body before the server drops it (slow clients).
     body_read_timeout_seconds: float = Field(default=30.0, gt=0)
+    # `serve`: a request head (request line and headers) must arrive whole within this many seconds of the
+    # connection opening or of the previous response, or the connection is closed (slow clients holding sockets).
+    head_timeout_seconds: float = Field(default=10.0, gt=0)
+    # `serve`: open connections per server process; one more is answered 503 and closed at once.
+    max_connections: int = Field(default=1000, ge=1)
     # The largest request head (request line and header fields) `serve` reads; a larger one is refused before
     # more of it is buffered. Below 1 KB a bearer token and the usual browser headers would not fit.
     max_header_bytes: int = Field(default=16 * 1024, ge=1024)

@@ -27,6 +27,7 @@ from api.guards import WriterFirst
 from api.jobs import JobRegistry
 from api.limits import BodySizeLimit, HeaderSizeLimit, max_upload_body
 from api.openapi import state_limits
+from api.origins import KnownHostsOnly, SameOriginWrites
 from api.service import StudyService
 from graph.errors import StoreError
 from graph.store import GraphStore, open_store
@@ -85,8 +86,11 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
     # Added after the body limit, so it runs before it: the token is checked before any body is read or counted.
     app.add_middleware(WriterFirst, token=settings.api_token.get_secret_value() if settings.api_token else None,
                        read_timeout=settings.body_read_timeout_seconds)
+    # Before the token: a write from another site's page is refused (403) whether or not a token is configured.
+    app.add_middleware(SameOriginWrites, trusted_origins=settings.cors_origins)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(KnownHostsOnly, allowed_hosts=settings.allowed_hosts)  # no DNS rebinding: before any route
     app.add_middleware(HeaderSizeLimit, max_bytes=settings.max_header_bytes)  # outermost: the head comes first
     return app

@@ -16,6 +16,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from api.limits import MAX_HEADER_FIELDS, max_upload_body
 from graph.importing import GraphFile
+from graph.normalize import PROFILE_NAME_PATTERN
 from ingest.reader import MAX_NESTING, NOTE_SUFFIXES
 from settings import Settings
 
@@ -48,6 +49,8 @@ def state_limits(app: FastAPI, settings: Settings) -> None:
             _describe_uploads(schema, settings)
             _describe_graph_file(schema, settings)
             _describe_head_limit(schema, settings)
+            _describe_origin_checks(schema)
+            _describe_profile_names(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -106,3 +109,29 @@ def _describe_head_limit(schema: dict[str, Any], settings: Settings) -> None:
     for operations in schema["paths"].values():
         for operation in operations.values():
             operation["responses"]["431"] = refused
+
+
+def _describe_origin_checks(schema: dict[str, Any]) -> None:
+    """Every operation may answer 421 (a Host that is not this server's), every write 403 (another site's page)."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    foreign_host = {"description": "the Host header names neither a loopback host nor one of STUDYGRAPH_ALLOWED_HOSTS "
+                                   "(host_not_allowed)", "content": error}
+    cross_site = {"description": "sent by a browser from a page of another origin than this server's or one of "
+                                 "STUDYGRAPH_CORS_ORIGINS (cross_origin_write)", "content": error}
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            operation["responses"]["421"] = foreign_host
+            if method not in ("get", "head", "options"):
+                operation["responses"]["403"] = cross_site
+
+
+def _describe_profile_names(schema: dict[str, Any]) -> None:
+    """A profile name (path `name` under /profiles, query `profile`) holds a visible character and no control,
+    line-separator or bidi/zero-width character (graph.normalize.profile_name refuses those with 422)."""
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "profile" or (parameter["name"] == "name" and path.startswith("/profiles/")):
+                    target = parameter["schema"]
+                    target = next((part for part in target.get("anyOf", []) if part.get("type") == "string"), target)
+                    target["pattern"] = PROFILE_NAME_PATTERN

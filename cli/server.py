@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import json
+import os
 import socket
 from typing import Annotated, Any
 
@@ -31,21 +33,30 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.connections import RESERVED_DESCRIPTORS, GuardedH11Protocol, connection_cap, raise_descriptor_limit
+    from api.origins import is_loopback_host
 
     settings = get_settings()
-    if not is_loopback(host) and settings.api_token is None and not insecure:
+    if not is_loopback_host(host) and settings.api_token is None and not insecure:
         raise refuse(f"refusing to serve on {host} without a write token: set STUDYGRAPH_API_TOKEN, bind to "
                      "127.0.0.1, or pass --insecure", 2)
+    settings = answering_to(host, settings)
     # The port first, then the store: each stops `serve` with one line before the server starts, where uvicorn
     # would load the graph, say "Application startup complete", and only then find the port taken.
     listener = listening_socket(host, port)
     port = listener.getsockname()[1]
     store = readable_store(settings)
     processes = workers or settings.workers
+    raise_descriptor_limit(settings.max_connections + RESERVED_DESCRIPTORS)
+    if connection_cap() < settings.max_connections:
+        console.print(f"note: the open-file limit leaves room for {connection_cap()} connections, fewer than "
+                      f"STUDYGRAPH_MAX_CONNECTIONS={settings.max_connections} (raise it with `ulimit -n`)",
+                      soft_wrap=True, markup=False)
     # h11, not httptools (uvicorn's default when installed): httptools keeps reading a request head of any size,
     # h11 gives up on one still incomplete past the cap, so a huge header line costs at most the cap and one read.
+    # Uvicorn's h11 protocol with a deadline per request head and a cap on open connections (api/connections.py).
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "proxy_headers": False,
-                               "server_header": False, "http": "h11",
+                               "server_header": False, "http": GuardedH11Protocol,
                                "h11_max_incomplete_event_size": settings.max_header_bytes}
     console.print(f"serving {url(host, port)} (OpenAPI docs at /docs); Ctrl-C stops", soft_wrap=True, markup=False)
     try:
@@ -67,6 +78,33 @@ def serve(
             raise
         listening_socket(host, port).close()  # one line, not uvicorn's traceback, when the port was taken meanwhile
         raise refuse("the server did not start: see the log above", 1) from exc
+
+
+def answering_to(host: str, settings: Settings) -> Settings:
+    """The settings with the bound address among the hosts the server answers to (requests naming any other host
+    are refused, against DNS rebinding); a wildcard bind answers loopback names and STUDYGRAPH_ALLOWED_HOSTS only,
+    which a note says."""
+    import ipaddress
+
+    from api.origins import is_loopback_host
+
+    bare = host.strip("[]")
+    try:
+        wildcard = ipaddress.ip_address(bare).is_unspecified
+    except ValueError:
+        wildcard = False
+    if is_loopback_host(bare) or bare.lower() in settings.allowed_hosts:
+        return settings
+    if wildcard:
+        if not settings.allowed_hosts:
+            console.print(f"note: bound to {host}, the server answers only requests naming localhost or a loopback "
+                          "address: list the names clients use in STUDYGRAPH_ALLOWED_HOSTS "
+                          "(e.g. '[\"notes.lan\", \"192.168.1.5\"]')", soft_wrap=True, markup=False)
+        return settings
+    allowed = [*settings.allowed_hosts, bare.lower()]
+    os.environ["STUDYGRAPH_ALLOWED_HOSTS"] = json.dumps(allowed)  # worker processes read the environment
+    get_settings.cache_clear()
+    return settings.model_copy(update={"allowed_hosts": allowed})
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -127,15 +165,3 @@ def url(host: str, port: int) -> str:
     """The address to open: IPv6 hosts in brackets."""
     bare = host.strip("[]")
     return f"http://[{bare}]:{port}" if ":" in bare else f"http://{bare}:{port}"
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 and localhost; every other address is reachable from the network."""
-    import ipaddress
-
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

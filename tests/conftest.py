@@ -14,6 +14,10 @@ from graph.store.embedded import EmbeddedStore
 from settings import get_settings
 from tests.support.arcadedb import BoltServer, start_arcadedb
 
+# Starlette's TestClient names the host `testserver`; the live-server tests use 127.0.0.1 as a user would, and the
+# host and origin tests give their own settings.
+os.environ.setdefault("STUDYGRAPH_ALLOWED_HOSTS", '["testserver"]')
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 EXAMPLES = ROOT / "examples" / "notes"

@@ -13,12 +13,13 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 
 
 @contextmanager
-def chromium() -> Iterator[object]:
-    """A headless Chromium browser (playwright's Browser)."""
+def chromium(*extra_flags: str) -> Iterator[object]:
+    """A headless Chromium browser (playwright's Browser), with any further command-line flags."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=[*CHROMIUM_FLAGS, *extra_flags])
         try:
             yield browser
         finally:

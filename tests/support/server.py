@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -24,14 +25,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: Path, env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
-    """The base URL of a live server on `data_dir`, ready (`/health` answered) before the caller runs."""
+def running_server(data_dir: Path, env: dict[str, str] | None = None, timeout: float = 60.0,
+                   open_files: int | None = None) -> Iterator[str]:
+    """The base URL of a live server on `data_dir`, ready (`/health` answered) before the caller runs;
+    `open_files` caps the server's file descriptors (soft and hard limit)."""
     port = free_port()
     full_env = {**os.environ, "STUDYGRAPH_DATA_DIR": str(data_dir), **(env or {})}
     log_path = data_dir.parent / f"server-{port}.log"  # a file, not a pipe: access logs would fill a pipe and block
     log = log_path.open("w")
+    def limit() -> None:
+        if open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     process = subprocess.Popen([*CLI, "serve", "--port", str(port)], cwd=ROOT, env=full_env, stdout=log,
-                               stderr=subprocess.STDOUT, text=True)
+                               stderr=subprocess.STDOUT, text=True, preexec_fn=limit if open_files else None)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
