@@ -16,6 +16,7 @@ from graph.errors import (
     ConceptNotFound,
     DocumentNotFound,
     InputError,
+    InputLimit,
     StoreCorrupt,
     StoreError,
     StoreLocked,
@@ -29,6 +30,7 @@ log = logging.getLogger("studygraph.api")
 DOMAIN_ERRORS: list[tuple[type[StudygraphError], int, str]] = [
     (ConceptNotFound, 404, "concept_not_found"),
     (DocumentNotFound, 404, "document_not_found"),
+    (InputLimit, 400, "input_limit"),
     (InputError, 422, "input_refused"),
     (StoreLocked, 503, "store_locked"),
     (StoreUnavailable, 503, "store_unavailable"),

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from api.deps import JobsDep, ServiceDep, SettingsDep, SnapshotDep, Writer
 from api.errors import (
@@ -37,7 +38,10 @@ _UPLOAD_ERRORS = error_responses(
     (422, "no 'files' part, or a part that is no file (invalid_request); no file could be ingested "
           "(input_refused, details.skipped says why for each)"), UNAVAILABLE)
 _IMPORT_ERRORS = error_responses(
+    (400, "the body stopped arriving for longer than STUDYGRAPH_BODY_READ_TIMEOUT_SECONDS (body_incomplete), or "
+          "JSON past the parser's limits: nested thousands deep, a number of thousands of digits (input_limit)"),
     UNAUTHORIZED, (413, "graph file over STUDYGRAPH_MAX_FILE_BYTES"),
+    (415, "a Content-Type other than application/json (unsupported_media_type)"),
     (422, "not JSON, not a graph file, or a relation naming a concept the file lacks (input_refused); a bad "
           "`replace` (invalid_request)"), UNAVAILABLE)
 
@@ -113,13 +117,23 @@ async def import_graph(request: Request, service: ServiceDep, settings: Settings
                        ) -> ImportReport:
     """Load a graph file as `GET /export` or `studygraph export` writes it (the request body, JSON): checked whole
     before anything is written; documents of the same id are replaced, others kept unless replace=true."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/json":
+        # Only JSON: a form or text/plain body is what another site's page can send without asking (CSRF).
+        raise ApiError(415, "unsupported_media_type", "send the graph file as 'Content-Type: application/json'",
+                       {"content_type": media_type or None})
     raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > settings.max_file_bytes:
-            raise ApiError(413, "input_refused", f"a graph file may hold at most {settings.max_file_bytes} bytes",
-                           {"limit": settings.max_file_bytes})
-    graphs = read_graph_file(bytes(raw), "the request body")
+    try:
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > settings.max_file_bytes:
+                raise ApiError(413, "input_refused", f"a graph file may hold at most {settings.max_file_bytes} "
+                               "bytes", {"limit": settings.max_file_bytes})
+    except ClientDisconnect as exc:
+        raise ApiError(400, "body_incomplete", "the graph file stopped arriving before its end (a pause longer "
+                       "than STUDYGRAPH_BODY_READ_TIMEOUT_SECONDS, or the client went away)") from exc
+    # Parsing 5 MB takes a second or two: in a worker thread, so other requests are served meanwhile.
+    graphs = await run_in_threadpool(read_graph_file, bytes(raw), "the request body")
     graph, removed = await run_in_threadpool(service.import_graphs, graphs, replace)
     return ImportReport(imported=[g.document.id for g in graphs], removed=removed, documents=len(graph.documents),
                         concepts=len(graph.concepts), typed_relations=len(graph.typed_relations()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath, PureWindowsPath
+
 from fastapi import Response
 from pydantic import BaseModel
 
@@ -40,8 +42,15 @@ def concept_detail(snapshot: Snapshot, concept_id: str, related_limit: int = 20)
     )
 
 
+def shown_path(document: Document) -> str:
+    """Where the notes came from, as the API may show it: a path relative to what was ingested, never one that
+    tells a client how the server's disk is laid out (an absolute path becomes the document's id)."""
+    return document.id if PurePath(document.path).is_absolute() or PureWindowsPath(document.path).is_absolute() \
+        else document.path
+
+
 def document_summary(document: Document) -> DocumentSummary:
-    return DocumentSummary(id=document.id, title=document.title, path=document.path, encoding=document.encoding,
+    return DocumentSummary(id=document.id, title=document.title, path=shown_path(document), encoding=document.encoding,
                            chars=document.chars, lines=document.lines, sections=len(document.sections),
                            questions=len(document.questions))
 
@@ -49,7 +58,7 @@ def document_summary(document: Document) -> DocumentSummary:
 def document_detail(snapshot: Snapshot, document: Document) -> DocumentDetail:
     concept_ids = snapshot.concepts_by_document.get(document.id, [])
     return DocumentDetail(
-        id=document.id, title=document.title, path=document.path, sha256=document.sha256,
+        id=document.id, title=document.title, path=shown_path(document), sha256=document.sha256,
         encoding=document.encoding, chars=document.chars, lines=document.lines, sections=document.sections,
         questions=document.questions,
         concepts=[ConceptRef(id=cid, name=snapshot.index.name(cid)) for cid in concept_ids],

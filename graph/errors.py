@@ -2,6 +2,7 @@
 
     StudygraphError
     ├── InputError            a notes file that cannot be read (binary, too big, undecodable)
+    │   └── InputLimit        input past a parser's limits (JSON nested thousands deep, a number of 4,300 digits)
     ├── ConceptNotFound       an unknown concept name; carries close matches
     ├── DocumentNotFound      an unknown document id; carries close matches
     └── StoreError            the store cannot be read or written
@@ -24,6 +25,10 @@ class InputError(StudygraphError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class InputLimit(InputError):
+    """Input beyond what a parser reads: refused as malformed, before it can exhaust a stack or a CPU."""
 
 
 class ConceptNotFound(StudygraphError):

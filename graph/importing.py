@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from graph.errors import InputError
+from graph.errors import InputError, InputLimit
 from graph.models import Concept, Document, DocumentGraph, Evidence, Relation, RelationType
 
 IMPORTED_ENCODING = "import"  # a Document's encoding when it came from a graph file, not from notes
 DERIVED_RULE = "name:"  # relations `graph.merge.name_relations` adds while merging
+
+
+def _whole_number(value: object) -> object:
+    """`1.0` is the integer JSON Schema allows; anything else (`"3"`, `1.5`, `true`) is left to strict checking."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
 class _Strict(BaseModel):
@@ -28,7 +36,7 @@ class _Strict(BaseModel):
 
 class _EvidenceRow(_Strict):
     document: str = Field(min_length=1)
-    line: int = Field(ge=0)
+    line: WholeNumber = Field(ge=0)
     section: str | None = None
     text: str = ""
     rule: str = ""
@@ -40,7 +48,7 @@ class _ConceptRow(_Strict):
     aliases: list[str] = Field(default_factory=list)
     kind: str | None = None
     definition: str | None = None
-    mentions: int = Field(default=0, ge=0)
+    mentions: WholeNumber = Field(default=0, ge=0)
 
 
 class _RelationRow(_Strict):
@@ -48,7 +56,7 @@ class _RelationRow(_Strict):
     target: str = Field(min_length=1)
     type: RelationType
     confidence: float = Field(ge=0.0, le=1.0)
-    weight: int = Field(default=1, ge=1)
+    weight: WholeNumber = Field(default=1, ge=1)
     first: str | None = None
     evidence: list[_EvidenceRow] = Field(min_length=1)
 
@@ -73,6 +81,10 @@ def read_graph_file(raw: bytes | str, source: str = "graph file") -> list[Docume
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(source, f"not JSON: {exc}") from exc
+    except ValueError as exc:  # an integer of thousands of digits (the interpreter's conversion limit)
+        raise InputLimit(source, f"a number in it is too long to read ({exc})") from exc
+    except RecursionError as exc:  # the C parser stops cleanly at the interpreter's depth limit
+        raise InputLimit(source, "JSON nested far deeper than a graph file (five levels) can be") from exc
     if not isinstance(data, dict):
         raise InputError(source, "must be a JSON object with 'concepts' and 'relations' (as `export` writes)")
     try:
@@ -87,9 +99,8 @@ def read_graph_file(raw: bytes | str, source: str = "graph file") -> list[Docume
 
 
 def _check_references(parsed: GraphFile, source: str) -> None:
-    ids = [c.id for c in parsed.concepts]
     seen: set[str] = set()
-    for concept_id in ids:
+    for concept_id in (c.id for c in parsed.concepts):
         if concept_id in seen:
             raise InputError(source, f"concept id {concept_id!r} appears twice")
         seen.add(concept_id)
@@ -115,7 +126,7 @@ def _document_graphs(parsed: GraphFile) -> list[DocumentGraph]:
         order = ["imported"]
         titles["imported"] = _DocumentRow(id="imported", title="imported graph")
     relations_of: dict[str, list[Relation]] = defaultdict(list)
-    needs: dict[str, list[str]] = defaultdict(list)  # document -> concept ids, first-seen order
+    needs: dict[str, dict[str, None]] = defaultdict(dict)  # document -> concept ids, first-seen order (a set)
     for row in parsed.relations:
         if all(e.rule.startswith(DERIVED_RULE) for e in row.evidence):
             continue  # merging derives these again from the comparisons they rest on
@@ -124,20 +135,19 @@ def _document_graphs(parsed: GraphFile) -> list[DocumentGraph]:
             source=row.source, target=row.target, type=row.type, confidence=row.confidence, weight=row.weight,
             first=row.first, evidence=[Evidence(document=e.document, line=e.line, section=e.section or "",
                                                 text=e.text, rule=e.rule) for e in row.evidence]))
-        needs[home] += [row.source, row.target]
+        needs[home].update(dict.fromkeys((row.source, row.target)))
     home_of: dict[str, str] = {}
     for document_id in order:
         for concept_id in needs[document_id]:
             home_of.setdefault(concept_id, document_id)
     concepts = {c.id: c for c in parsed.concepts}
     for concept_id in concepts:
-        home_of.setdefault(concept_id, order[0])
-        if concept_id not in needs[order[0]] and home_of[concept_id] == order[0]:
-            needs[order[0]].append(concept_id)
+        if home_of.setdefault(concept_id, order[0]) == order[0]:
+            needs[order[0]].setdefault(concept_id)
     graphs = []
     for document_id in order:
         row = titles[document_id]
-        members = list(dict.fromkeys(needs[document_id]))
+        members = list(needs[document_id])
         graphs.append(DocumentGraph(
             document=Document(id=document_id, path=document_id, title=row.title or document_id, sha256=row.sha256,
                               encoding=IMPORTED_ENCODING, chars=0, lines=0),

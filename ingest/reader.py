@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graph.errors import InputError
+from ingest.chinese_text import reads_as_chinese
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 _SNIFF_BYTES = 8192
@@ -95,9 +96,13 @@ def decode_note(raw: bytes, path: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return raw.decode("gb18030"), "gb18030"
+        text = raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise InputError(path, "not UTF-8 or GB18030/GBK text; re-save the file as UTF-8") from exc
+    if not reads_as_chinese(text):  # Shift_JIS, Big5 and the like decode as GB18030 into rare characters
+        raise InputError(path, "in an encoding other than UTF-8 or GB18030/GBK (it decodes as GB18030 only into "
+                         "rare characters); re-save the file as UTF-8")
+    return text, "gb18030"
 
 
 def read_note(doc_id: str, path: Path, max_bytes: int) -> SourceFile:

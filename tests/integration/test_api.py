@@ -22,6 +22,7 @@ from tests.support.maps import map_records
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+JSON_AUTH = {**AUTH, "Content-Type": "application/json"}
 
 
 @pytest.fixture(scope="module")
@@ -362,14 +363,17 @@ def test_study_page_is_server_rendered_with_a_strict_policy(client: TestClient) 
 def test_import_needs_the_token_checks_the_body_and_can_replace(client: TestClient) -> None:
     exported = client.get("/export").content
     assert_error(client.post("/import", content=exported), 401, "unauthorized")
-    assert_error(client.post("/import", content=b"{oops", headers=AUTH), 422, "input_refused")
+    assert_error(client.post("/import", content=b"{oops", headers=JSON_AUTH), 422, "input_refused")
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None):
+        headers = {**AUTH, "content-type": content_type} if content_type else AUTH
+        assert_error(client.post("/import", content=exported, headers=headers), 415, "unsupported_media_type")
     small = ('{"concepts": [{"id": "dpo", "name": "DPO"}, {"id": "ppo", "name": "PPO"}], "relations": [{"source": '
              '"dpo", "target": "ppo", "type": "REPLACES", "confidence": 0.8, "evidence": [{"document": "mine.md", '
              '"line": 1, "text": "DPO 取代 PPO"}]}]}').encode()
-    added = client.post("/import", content=small, headers=AUTH)
+    added = client.post("/import", content=small, headers=JSON_AUTH)
     assert added.status_code == 200, added.text
     assert added.json()["imported"] == ["mine.md"] and added.json()["documents"] == 4
-    replaced = client.post("/import?replace=true", content=small, headers=AUTH).json()
+    replaced = client.post("/import?replace=true", content=small, headers=JSON_AUTH).json()
     assert replaced["documents"] == 1 and len(replaced["removed"]) == 3
-    restored = client.post("/import?replace=true", content=exported, headers=AUTH).json()
+    restored = client.post("/import?replace=true", content=exported, headers=JSON_AUTH).json()
     assert restored["documents"] == 3 and client.get("/export").content == exported
