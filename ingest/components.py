@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import ahocorasick
 import numpy
-from spacy.attrs import ORTH
+from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
 from ingest.cues import CUES
 from ingest.terms import is_acronym
+from ingest.tokenizer import token_norms
 
 CONCEPTS_KEY = "concepts"
 TERMS_KEY = "terms"
@@ -69,35 +72,82 @@ def longest_matches(matches: list[tuple[int, int, int]], length: int,
     return sorted(kept)
 
 
-class LongestMatchRuler(SpanRuler):
-    """A SpanRuler that keeps the longest match wherever matches overlap (earliest first on a tie).
+_SEPARATOR = "\x00"  # between token norms in the strings the automaton reads; NUL never reaches a Doc
 
-    It picks the winners from the matcher's (id, start, end) tuples and makes Spans only for them: the stock
-    ruler makes, deduplicates and sorts a Span for every match, and most matches lose to a longer one.
+
+class ConceptRuler:
+    """Marks every concept name and alias in a Doc, matched on the NORM of its tokens (case, width, script),
+    keeping the longest in characters wherever matches overlap (earliest first on a tie).
+
+    Names are found with one Aho-Corasick pass over the Doc's norms joined by a separator, names being joined
+    the same way: spaCy's SpanRuler made a pattern Doc per name, which for a note of tens of thousands of names
+    took longer than reading the note.
     """
 
+    def __init__(self, nlp: Language, spans_key: str = CONCEPTS_KEY) -> None:
+        self.nlp = nlp
+        self.key = spans_key
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every name."""
+        self.automaton = ahocorasick.Automaton()
+        self.names: dict[str, list[tuple[str, str]]] = {}  # joined norms -> (label, id) of each concept it names
+        self.built = False
+
+    def add_names(self, names: Iterable[tuple[str, str, str]]) -> None:
+        """(name, label, concept id) triples; a name two concepts share marks both, as spaCy's ruler did."""
+        default_norm = self.nlp.vocab.lex_attr_getters[NORM]
+        for name, label, concept_id in names:
+            norms = token_norms(name, default_norm)
+            if not norms:
+                continue
+            owners = self.names.setdefault(_SEPARATOR + _SEPARATOR.join(norms) + _SEPARATOR, [])
+            if (label, concept_id) not in owners:
+                owners.append((label, concept_id))
+        self.built = False
+
+    def __call__(self, doc: Doc) -> Doc:
+        _set_spans(doc, self.key, self.match(doc))
+        return doc
+
     def match(self, doc: Doc) -> list[Span]:
-        self._require_patterns()
+        if not self.names or not len(doc):
+            return []
+        if not self.built:
+            strings = self.nlp.vocab.strings
+            for joined, owners in self.names.items():
+                ids = [strings.add(repr((label, concept_id))) for label, concept_id in owners]
+                self.automaton.add_word(joined, (joined.count(_SEPARATOR) - 1, ids, owners))
+            self.automaton.make_automaton()
+            self.built = True
+        norms = [token.norm_ for token in doc]
+        joined = _SEPARATOR + _SEPARATOR.join(norms) + _SEPARATOR
+        token_at = {}  # the offset of the separator after each token -> the index of the token after it
+        offset = 0
+        for index, norm in enumerate(norms):
+            offset += len(norm) + 1
+            token_at[offset] = index + 1
+        found, owner_of = [], {}
+        for end, (length, ids, owners) in self.automaton.iter(joined):
+            stop = token_at[end]
+            for match_id, owner in zip(ids, owners, strict=True):
+                found.append((match_id, stop - length, stop))
+                owner_of[match_id] = owner
         offsets = [token.idx for token in doc] + [len(doc.text)]
-        kept = longest_matches(self.phrase_matcher(doc), len(doc), offsets)
-        # Label and id as string-store hashes, once per concept: given strings, Span hashes them per span.
-        labels, strings = self._match_label_id_map, doc.vocab.strings
-        hashes = {m: (strings.add(labels[m]["label"]), strings.add(labels[m]["id"])) for m in {m for _, _, m in kept}}
+        kept = longest_matches(found, len(doc), offsets)
+        strings = doc.vocab.strings
         spans = []
         for start, end, match_id in kept:
-            label, span_id = hashes[match_id]
-            spans.append(Span(doc, start, end, label=label, span_id=span_id))
+            label, concept_id = owner_of[match_id]
+            spans.append(Span(doc, start, end, label=strings.add(label), span_id=strings.add(concept_id)))
         return spans
-
-    def set_annotations(self, doc: Doc, matches: list[Span]) -> None:
-        _set_spans(doc, self.key or CONCEPTS_KEY, matches)
 
 
 @Language.factory("studygraph_concepts_v1", default_config={"spans_key": CONCEPTS_KEY})
-def make_concept_ruler(nlp: Language, name: str, spans_key: str) -> SpanRuler:
-    """Phrase ruler over concept names and aliases, matched on the normalised NORM of each token."""
-    return LongestMatchRuler(nlp, name, spans_key=spans_key, phrase_matcher_attr="NORM", validate=False,
-                             overwrite=True)
+def make_concept_ruler(nlp: Language, name: str, spans_key: str) -> ConceptRuler:
+    """Concept names and aliases, matched on the normalised NORM of each token."""
+    return ConceptRuler(nlp, spans_key=spans_key)
 
 
 class TermSpotter:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from markdown_it_pyrs import MarkdownIt, Node
@@ -30,6 +30,7 @@ _QUESTION_WORDS = re.compile(r"什么|为什么|如何|怎么|怎样|哪些|是�
 _ANSWER_MARK = re.compile(r"^\s*[*_]*\s*(答|答案|回答|标准答案|A)\s*[*_]*\s*[:：]")
 _LEAD_BULLET = re.compile(r"^\s*[·●•◆■▪]\s*")
 _STARS = re.compile(r"[⭐★]")
+_LINE_BREAK = re.compile("\n")
 
 
 @dataclass(slots=True)
@@ -49,10 +50,14 @@ class Block:
     is_lead: bool = False
     level: int = 0
     link_only: bool = False  # its text is one or more links and nothing else: a reference or a table of contents
+    newlines: list[int] | None = field(default=None, repr=False, compare=False)  # offsets of `\n` in text, lazily
 
     def line_of(self, offset: int) -> int:
-        """The 1-based source line of a character offset in `text` (soft breaks are kept as newlines)."""
-        return self.line + self.text.count("\n", 0, offset)
+        """The 1-based source line of a character offset in `text` (soft breaks are kept as newlines): a binary
+        search over the block's line breaks, found once, since a long block is asked for every mention in it."""
+        if self.newlines is None:
+            self.newlines = [match.start() for match in _LINE_BREAK.finditer(self.text)]
+        return self.line + bisect_left(self.newlines, offset)
 
 
 MAX_HEADING_CHARS = 160

@@ -26,7 +26,7 @@ def build_nlp(index: ConceptIndex) -> Language:
     nlp = spacy.blank("xx", config=_CONFIG)
     nlp.max_length = 100_000_000  # one Doc per document; no parser or NER whose memory grows with length
     ruler = nlp.add_pipe("studygraph_concepts_v1")
-    patterns = []
+    names = []
     seen: set[tuple[str, str]] = set()
     for entry in index.by_id.values():
         for label in entry.labels():
@@ -34,8 +34,8 @@ def build_nlp(index: ConceptIndex) -> Language:
                 if len(concept_key(variant)) < 2 or (entry.id, variant) in seen:
                     continue
                 seen.add((entry.id, variant))
-                patterns.append({"label": entry.kind or "concept", "pattern": variant, "id": entry.id})
-    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+                names.append((variant, entry.kind or "concept", entry.id))
+    ruler.add_names(names)  # type: ignore[attr-defined]
     nlp.add_pipe("studygraph_terms_v1")
     nlp.add_pipe("studygraph_cues_v1")
     return nlp

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+import ahocorasick
 
 from graph.bulk import paused_gc
 from graph.models import DocumentGraph
@@ -68,8 +71,8 @@ def _updated(stored: dict[str, DocumentGraph], sources: list[SourceFile], remove
              for graph in kept.values() if graph.source is None for c in graph.concepts]
     everything = sorted([*readable, *sources], key=lambda source: source.id)
     index, parsed = build_vocabulary(everything, known, progress, use_lexicon)
-    keys = _label_keys(index)
-    fingerprints = {source.id: vocabulary_fingerprint(keys, source.text) for source in everything}
+    names = name_automaton(index)
+    fingerprints = {source.id: vocabulary_fingerprint(names, source.text) for source in everything}
     chosen = [(source, document) for source, document in zip(everything, parsed, strict=True)
               if source.id in incoming or kept[source.id].vocabulary != fingerprints[source.id]]
     graphs = extract_with(index, chosen, progress) if chosen else []
@@ -85,20 +88,28 @@ def _source_of(graph: DocumentGraph) -> SourceFile:
                       sha256=document.sha256)
 
 
-def _label_keys(index: ConceptIndex) -> list[tuple[str, str]]:
-    """(key of a name, the entry as text) for every name of every entry, longest keys first."""
-    found = []
+def name_automaton(index: ConceptIndex) -> ahocorasick.Automaton:
+    """Every name of every entry (folded as texts are), each leading to the entries it names: one Aho-Corasick
+    pass over a text finds them all, where a search per name made a note of thousands of names quadratic."""
+    entries: dict[str, set[str]] = defaultdict(set)
     for entry in index.by_id.values():
         described = repr((entry.id, entry.name, sorted(entry.aliases), entry.kind, sorted(entry.signals)))
         for label in entry.labels():
-            key = _IGNORED.sub("", concept_key(label))
-            if key:
-                found.append((key, described))
-    return found
+            if key := _IGNORED.sub("", concept_key(label)):
+                entries[key].add(described)
+    automaton = ahocorasick.Automaton()
+    for key, described in entries.items():
+        automaton.add_word(key, frozenset(described))
+    if entries:
+        automaton.make_automaton()
+    return automaton
 
 
-def vocabulary_fingerprint(keys: list[tuple[str, str]], text: str) -> str:
+def vocabulary_fingerprint(names: ahocorasick.Automaton, text: str) -> str:
     """A digest of the vocabulary entries with a name that occurs in `text`: equal digests, equal readings."""
     folded = _IGNORED.sub("", normalize_text.__wrapped__(text))  # uncached: a whole text is looked at once
-    present = sorted({described for key, described in keys if key in folded})
-    return hashlib.sha256("\n".join(present).encode("utf-8")).hexdigest()
+    present: set[str] = set()
+    if len(names):
+        for _, described in names.iter(folded):
+            present |= described
+    return hashlib.sha256("\n".join(sorted(present)).encode("utf-8")).hexdigest()

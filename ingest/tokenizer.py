@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy
 from spacy.tokens import Doc
@@ -38,6 +39,54 @@ def fold_width(text: str) -> str:
     return codes.tobytes().decode("utf-32-le")
 
 
+def split_words(text: str) -> tuple[list[str], list[bool]]:
+    """The tokens of width-folded text and whether a space follows each, as spaCy's Doc takes them.
+
+    Every token comes with the whitespace after it: one space is spaCy's `spaces` flag, more is a token. A run of
+    Chinese characters is one match (a token per character), not one match per character.
+
+    >>> split_words("用 GPT-3  和4.Prompt")
+    (['用', 'GPT-3', ' ', '和', '4.', 'Prompt'], [True, True, False, False, False, False])
+    """
+    words: list[str] = []
+    spaces: list[bool] = []
+    lead = len(text) - len(text.lstrip())
+    if lead:
+        words.append(text[:lead])
+        spaces.append(False)
+    for run, word, gap in _TOKEN_AND_GAP.findall(text, lead):
+        if run:
+            words.extend(run)
+            spaces.extend([False] * (len(run) - 1))
+        elif word[0].isdigit() and _NUMBERED.match(word):
+            number, _, rest = word.partition(".")  # "4.Prompt" in "### 4.Prompt Tuning": a number, then a word
+            words.extend((number + ".", rest))
+            spaces.append(False)
+        else:
+            words.append(word)
+        if not gap or gap == " ":
+            spaces.append(gap == " ")
+        elif gap[0] == " ":
+            spaces.append(True)
+            words.append(gap[1:])
+            spaces.append(False)
+        else:
+            spaces.append(False)
+            words.append(gap)
+            spaces.append(False)
+    return words, spaces
+
+
+def token_norms(text: str, default_norm: Callable[[str], str]) -> list[str]:
+    """The NORM each token of `text` gets in a Doc: normalised (case, width, script) where that changes the word,
+    else the vocabulary's own (`default_norm`, which maps '–' to '-' and '“' to '"')."""
+    norms = []
+    for word in split_words(fold_width(text))[0]:
+        folded = normalize_text(word)
+        norms.append(folded if folded != word else default_norm(word))
+    return norms
+
+
 class MixedTokenizer:
     """Splits text into spaCy tokens; each word's lexeme gets a normalised NORM for case/width/script-free matching."""
 
@@ -47,34 +96,7 @@ class MixedTokenizer:
 
     def __call__(self, text: str) -> Doc:
         text = fold_width(text)
-        words: list[str] = []
-        spaces: list[bool] = []
-        lead = len(text) - len(text.lstrip())
-        if lead:
-            words.append(text[:lead])
-            spaces.append(False)
-        # Every token comes with the whitespace after it: one space is spaCy's `spaces` flag, more is a token.
-        # A run of Chinese characters is one match (a token per character), not one match per character.
-        for run, word, gap in _TOKEN_AND_GAP.findall(text, lead):
-            if run:
-                words.extend(run)
-                spaces.extend([False] * (len(run) - 1))
-            elif word[0].isdigit() and _NUMBERED.match(word):
-                number, _, rest = word.partition(".")  # "4.Prompt" in "### 4.Prompt Tuning": a number, then a word
-                words.extend((number + ".", rest))
-                spaces.append(False)
-            else:
-                words.append(word)
-            if not gap or gap == " ":
-                spaces.append(gap == " ")
-            elif gap[0] == " ":
-                spaces.append(True)
-                words.append(gap[1:])
-                spaces.append(False)
-            else:
-                spaces.append(False)
-                words.append(gap)
-                spaces.append(False)
+        words, spaces = split_words(text)
         for word in set(words) - self._normed:
             self._set_norm(word)
         doc = Doc(self.vocab, words=words, spaces=spaces)

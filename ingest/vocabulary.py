@@ -33,7 +33,9 @@ _LATIN_RUN = re.compile(rf"(?<![A-Za-z0-9_/.@-]){_LATIN_WORD}(?: {_LATIN_WORD}){
 _DIGIT_NAME = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$")  # FP16, NF4, int8, Llama2-7B
 _CAMEL = re.compile(r"^[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*$|^[A-Z][a-z0-9]+(?:-[A-Z][a-z0-9]*)+$")  # FlashAttention, FineWeb-Edu
 _URLISH = re.compile(r"(?:https?|www\.|\.com|\.org|\.md|\.png|\.py)", re.IGNORECASE)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;。！？：；\n]\s*|[-*#>]\s+)$")
+# Where a sentence (or a list item, heading, quote) starts: the end of each match. Found once per block, not by
+# searching the text before each run of words, which made a block of many runs quadratic.
+_SENTENCE_START = re.compile(r"^|[.!?:;。！？：；\n]\s*|[-*#>]\s+")
 
 # Technical head nouns: a compound that ends in one names a thing, not an action ("线性量化", "奖励函数").
 CJK_HEADS = (
@@ -169,6 +171,7 @@ def latin_terms(text: str) -> Iterator[tuple[str, bool]]:
     titled = _title_case(text)
     chinese_block = len(_CJK_CHAR.findall(text)) >= 4  # Chinese prose: its English words are terms
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)  # titles of papers and links are not terms
+    sentence_starts = {boundary.end() for boundary in _SENTENCE_START.finditer(text)}
     for match in _LATIN_RUN.finditer(text):
         phrase = match.group(0).strip(".'/-")
         if not phrase or _URLISH.search(phrase) or len(set(phrase.lower().split())) < len(phrase.split()):
@@ -180,13 +183,12 @@ def latin_terms(text: str) -> Iterator[tuple[str, bool]]:
         if inside_chinese and len(words) <= 4:
             yield phrase, True
             continue
-        yield from ((name, False) for name in _named_spans(words, text[:match.start()], titled))
+        yield from ((name, False) for name in _named_spans(words, match.start() in sentence_starts, titled))
 
 
-def _named_spans(words: list[str], before: str, titled: bool) -> Iterator[str]:
+def _named_spans(words: list[str], at_start: bool, titled: bool) -> Iterator[str]:
     """Maximal runs of name-shaped words in English prose (capitalisation counts only outside title case)."""
     run: list[str] = []
-    at_start = bool(_SENTENCE_START.search(before))
     for position, word in enumerate(words):
         first = titled or (position == 0 and at_start)
         if is_name_word(word, first) and len(run) < 3:
@@ -352,10 +354,18 @@ def open_vocabulary(documents: Iterable[ParsedDocument]) -> set[str]:
     return termhood(counts, marked)
 
 
+def _may_overlap(name: str, run: str) -> bool:
+    """Whether two strings could overlap in a text: one holds the other, or an end of one begins the other."""
+    return bool(run) and (run in name or name in run or any(name.startswith(run[i:]) for i in range(1, len(run)))
+                          or any(run.startswith(name[i:]) for i in range(1, len(name))))
+
+
 def _crosses_bold(name: str, text: str, bold: list[str]) -> bool:
     """Whether the name runs over the edge of a bold run: part of it is bold and part is not."""
+    if not any(_may_overlap(name, run) for run in bold):
+        return False  # no bold run could overlap it: no search through a long block for each name
     start = text.find(name)
-    if start < 0 or not bold:
+    if start < 0:
         return False
     end = start + len(name)
     for run in bold:
