@@ -6,11 +6,13 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
 from api.jobs import JobRegistry
 from api.service import Snapshot, StudyService
+from graph.normalize import profile_name
 from settings import Settings
 
 
@@ -54,7 +56,8 @@ async def known_list(
     known: Annotated[list[str], Query(description="concepts the learner knows: repeat the parameter or separate "
                                       "names with commas", max_length=200)] = [],  # noqa: B006  (FastAPI copies it)
     profile: Annotated[str | None, Query(min_length=1, max_length=100, description="a learner profile (GET /profiles/"
-                                         "{name}) whose known concepts apply when `known` is not given")] = None,
+                                         "{name}) whose known concepts apply when `known` is not given"),
+                       AfterValidator(profile_name)] = None,
 ) -> list[str]:
     names = [part.strip() for value in known for part in value.split(",") if part.strip()]
     if names or profile is None:

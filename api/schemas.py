@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
-from graph.models import Evidence, Grade, Location, Question, RelationType, Section
+from graph.models import Evidence, Grade, Location, Profile, Question, RelationType, Section
 from graph.study.answers import QuestionRef
 
 
@@ -189,3 +189,9 @@ class ReviewRequest(BaseModel):
 
     question: str = Field(min_length=1, max_length=500)
     grade: Grade
+
+
+class ProfileView(Profile):
+    """A learner profile as the API answers it: the latest reviews only (`history` query), with their count."""
+
+    history_total: int = Field(description="reviews in the whole history (the answer carries the latest)")

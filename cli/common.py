@@ -13,6 +13,7 @@ from rich.text import Text
 
 from graph.errors import ConceptNotFound, DocumentNotFound, InputError, StoreError, StudygraphError
 from graph.models import KnowledgeGraph
+from graph.normalize import profile_name as normalized_profile_name
 from graph.store import GraphStore, open_store
 from settings import get_settings
 
@@ -91,7 +92,12 @@ def choose_profile(name: str | None) -> None:
 
 
 def profile_name() -> str:
-    return _Chosen.profile or get_settings().profile
+    """The profile the command works on (--profile, else STUDYGRAPH_PROFILE), normalised as stores keep it."""
+    chosen = _Chosen.profile or get_settings().profile
+    try:
+        return normalized_profile_name(chosen)
+    except ValueError as exc:
+        raise refuse(f"profile {chosen!r}: {exc} (--profile or STUDYGRAPH_PROFILE)", EXIT_CODES[InputError]) from exc
 
 
 def known_or_profile(values: list[str] | None, index: StudyIndex) -> list[str]:

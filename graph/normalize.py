@@ -51,3 +51,38 @@ def slugify(name: str) -> str:
         elif out and out[-1] != "-":
             out.append("-")
     return "".join(out).strip("-") or "concept"
+
+
+MAX_PROFILE_NAME = 100
+# Characters a profile name may not hold: controls, line and paragraph separators, and the invisible format
+# characters that reorder or hide text (bidi embeddings and overrides, zero-width joiners, the BOM).
+_HIDDEN_RANGES = ((0x00, 0x1F), (0x7F, 0x9F), (0x061C, 0x061C), (0x180E, 0x180E), (0x200B, 0x200F),
+                  (0x2028, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF))
+_HIDDEN_CLASS = "".join(f"\\u{low:04X}" + (f"-\\u{high:04X}" if high > low else "") for low, high in _HIDDEN_RANGES)
+# The same rule as a regular expression (Python and Rust syntax alike), for the API's schema: some visible
+# character, none of the hidden ones.
+PROFILE_NAME_PATTERN = f"^[^{_HIDDEN_CLASS}]*[^\\s{_HIDDEN_CLASS}][^{_HIDDEN_CLASS}]*$"
+
+
+def _hidden(character: str) -> bool:
+    code = ord(character)
+    return any(low <= code <= high for low, high in _HIDDEN_RANGES)
+
+
+def profile_name(raw: str) -> str:
+    """The name a learner profile is stored under: NFKC, trimmed and case-folded, so 'me', ' ME' and 'ＭＥ' are one
+    profile; a name with control, direction or zero-width characters is refused (ValueError), since it would
+    show as another name than it is.
+
+    >>> profile_name(" ＭＥ "), profile_name("Zhāng 三")
+    ('me', 'zhāng 三')
+    """
+    hidden = next((ch for ch in raw if _hidden(ch)), None)
+    if hidden is not None:
+        raise ValueError(f"a profile name may not hold the invisible character U+{ord(hidden):04X}")
+    if len(raw) > MAX_PROFILE_NAME:
+        raise ValueError(f"a profile name has at most {MAX_PROFILE_NAME} characters")
+    name = unicodedata.normalize("NFKC", raw).strip().casefold()
+    if not name:
+        raise ValueError("a profile name needs a visible character")
+    return name

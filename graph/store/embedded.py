@@ -20,7 +20,7 @@ from graph.store import traversal
 from graph.store.durable_files import replace_file
 from graph.store.profile_file import TEMP_PREFIX as PROFILE_TEMP_PREFIX
 from graph.store.profile_file import ProfileFile
-from graph.store.protocol import DocumentChange, ProfileChange
+from graph.store.protocol import DocumentChange, ProfileChange, stored_profile_name
 from graph.store.record_lines import (
     dump_documents_file,
     dump_graph_file,
@@ -187,13 +187,13 @@ class EmbeddedStore:
 
     # ---- learner profiles (their own file and lock: graph.json and the revision stay as they are) ----
     def profile(self, name: str) -> Profile:
-        return self._profiles.profile(name)
+        return self._profiles.profile(stored_profile_name(name))
 
     def profile_names(self) -> list[str]:
         return self._profiles.names()
 
     def update_profile(self, name: str, change: ProfileChange) -> Profile:
-        return self._profiles.update(name, change)
+        return self._profiles.update(stored_profile_name(name), change)
 
     def close(self) -> None:
         self._cache = None

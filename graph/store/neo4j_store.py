@@ -36,7 +36,7 @@ from graph.store.neo4j_rows import (
     relation_row,
     unpack_payload,
 )
-from graph.store.protocol import DocumentChange, ProfileChange
+from graph.store.protocol import DocumentChange, ProfileChange, stored_profile_name
 from graph.store.traversal import prerequisite_closure, sorted_graph
 
 BATCH_ROWS = 5000
@@ -206,6 +206,7 @@ class Neo4jStore:
 
     # ---- learner profiles: a (:Profile {name}) node holding the profile as JSON, apart from the graph ----
     def profile(self, name: str) -> Profile:
+        name = stored_profile_name(name)
         found = self._read(cypher.PROFILE, name=name)
         payload = found[0]["payload"] if found else None
         return Profile.model_validate_json(payload) if payload else Profile(name=name)
@@ -214,6 +215,8 @@ class Neo4jStore:
         return [record["name"] for record in self._read(cypher.PROFILE_NAMES)]
 
     def update_profile(self, name: str, change: ProfileChange) -> Profile:
+        name = stored_profile_name(name)
+
         def work(tx: neo4j.ManagedTransaction) -> Profile:
             payload = tx.run(cypher.TAKE_PROFILE, name=name).single()["payload"]  # type: ignore[index]
             stored = Profile.model_validate_json(payload) if payload else Profile(name=name)

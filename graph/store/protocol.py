@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
+from graph.errors import InputError
 from graph.models import Concept, Document, DocumentGraph, KnowledgeGraph, Profile
+from graph.normalize import profile_name
 
 if TYPE_CHECKING:
     from settings import Settings
@@ -87,3 +89,12 @@ def open_store(settings: Settings) -> GraphStore:
     from graph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.data_dir, lock_timeout=settings.lock_timeout_seconds)
+
+
+def stored_profile_name(name: str) -> str:
+    """The name a profile is kept under in every store (see `graph.normalize.profile_name`); a name that cannot be
+    one is an input error."""
+    try:
+        return profile_name(name)
+    except ValueError as exc:
+        raise InputError(f"profile {name!r}", str(exc)) from exc

@@ -29,12 +29,20 @@ def state_of(card: Card) -> CardState:
                      due=card.due, last_review=card.last_review)
 
 
+# A profile keeps at most this many reviews, the latest: past it, the oldest are dropped down to HISTORY_KEPT at
+# once, so a store appends to its history file and rewrites it only once every 2,000 reviews.
+HISTORY_LIMIT = 20_000
+HISTORY_KEPT = 18_000
+
+
 def graded(profile: Profile, question: QuestionRef, concepts: list[str], grade: Grade, now: datetime) -> Profile:
     """This profile after one graded answer: the card rescheduled and the review appended to the history."""
     card, _ = SCHEDULER.review_card(card_of(profile.cards.get(question.id), now), RATINGS[grade], now)
     review = Review(question=question.id, text=question.text, concepts=concepts, at=now, grade=grade)
-    return profile.model_copy(update={"cards": {**profile.cards, question.id: state_of(card)},
-                                      "history": [*profile.history, review]})
+    history = [*profile.history, review]
+    if len(history) > HISTORY_LIMIT:
+        history = history[-HISTORY_KEPT:]  # the cards keep the schedule exactly; the history is what is shown
+    return profile.model_copy(update={"cards": {**profile.cards, question.id: state_of(card)}, "history": history})
 
 
 def is_due(profile: Profile, question_id: str, now: datetime) -> bool:

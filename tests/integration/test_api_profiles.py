@@ -3,6 +3,8 @@ planning from a profile's known concepts, and a practice history that outlives i
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi.testclient import TestClient
 
 from graph.store import GraphStore
@@ -11,7 +13,7 @@ from tests.integration.test_api import AUTH, assert_error, client, example_graph
 
 def test_a_new_profile_is_empty_and_writes_need_the_token(client: TestClient) -> None:  # noqa: F811
     assert client.get("/profiles/me").json() == {"name": "me", "known": [], "goals": [], "history": [], "cards": {},
-                                                     "known_since": {}}
+                                                     "known_since": {}, "history_total": 0}
     assert_error(client.post("/profiles/me/known", json={"concepts": ["RoPE"]}), 401, "unauthorized")
     assert_error(client.post("/profiles/me/goals", json={"concept": "DPO"}), 401, "unauthorized")
     assert_error(client.delete("/profiles/me/goals/DPO"), 401, "unauthorized")
@@ -96,3 +98,26 @@ def test_a_practice_round_grades_by_fsrs_and_progress_shows_it(client: TestClien
     assert timeline["reviews"][-1]["good"] == 3 and len(timeline["days"]) == len(timeline["goals"][0]["done"])
     assert all(0 < series["done"][-1] <= 1 for series in timeline["goals"])
     assert_error(client.get("/profiles/me/practice", params={"goal": "ropee"}), 404, "concept_not_found")
+
+
+def test_profile_names_are_normalised_and_invisible_characters_refused(client: TestClient) -> None:  # noqa: F811
+    client.post("/profiles/me/known", json={"concepts": ["PPO"]}, headers=AUTH)
+    for same in ("ME", " me ", "ＭＥ", "Me"):
+        assert client.get(f"/profiles/{quote(same)}").json()["known"] == ["ppo"], same
+        assert "PPO" in client.get("/paths/study", params={"target": "DPO", "profile": same}).json()["skipped_known"]
+    for hidden in ("me%E2%80%AE", "me%00", "m%0D%0Ae", "%E2%80%8Bme"):  # bidi override, NUL, CR LF, zero width
+        assert_error(client.get(f"/profiles/{hidden}"), 422, "invalid_request")
+        assert_error(client.post(f"/profiles/{hidden}/known", json={"concepts": ["PPO"]}, headers=AUTH), 422,
+                     "invalid_request")
+    assert_error(client.get("/next", params={"profile": "me\u202e"}), 422, "invalid_request")
+
+
+def test_an_answer_carries_the_latest_reviews_and_their_count(client: TestClient) -> None:  # noqa: F811
+    document = client.get("/documents").json()[0]["id"]
+    question = client.get(f"/documents/{document}").json()["questions"][0]["id"]
+    for grade in ("again", "hard", "good"):
+        answer = client.post("/profiles/me/reviews?history=1", json={"question": question, "grade": grade},
+                             headers=AUTH).json()
+    assert answer["history_total"] == 3 and [r["grade"] for r in answer["history"]] == ["good"]
+    assert [r["grade"] for r in client.get("/profiles/me").json()["history"]] == ["again", "hard", "good"]
+    assert client.get("/profiles/me?history=0").json()["history"] == []

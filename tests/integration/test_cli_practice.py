@@ -11,6 +11,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from graph.models import Profile
+from graph.store.embedded import EmbeddedStore
 from tests.conftest import ROOT
 from tests.integration.test_cli_store import run_cli
 from tests.support.server import CLI
@@ -70,12 +72,15 @@ def profile(data_dir: Path) -> dict:  # type: ignore[type-arg]
 
 def time_passes(data_dir: Path, minutes: int) -> None:
     """Move every card's schedule back, as if the learner came back later (FSRS's first steps are minutes)."""
-    path = data_dir / "profiles.json"
-    stored = json.loads(path.read_text(encoding="utf-8"))
-    for card in stored["profiles"]["me"]["cards"].values():
-        for key in ("due", "last_review"):
-            card[key] = (datetime.fromisoformat(card[key]) - timedelta(minutes=minutes)).isoformat()
-    path.write_text(json.dumps(stored), encoding="utf-8")
+    earlier = timedelta(minutes=minutes)
+
+    def moved(profile: Profile) -> Profile:
+        return profile.model_copy(update={"cards": {
+            question: card.model_copy(update={"due": card.due - earlier, "last_review": card.last_review - earlier
+                                              if card.last_review else None})
+            for question, card in profile.cards.items()}})
+
+    EmbeddedStore(data_dir).update_profile("me", moved)
 
 
 def test_a_session_grades_due_questions_and_fsrs_schedules_the_next(store: Path) -> None:

@@ -115,7 +115,7 @@ def test_a_graph_write_leaves_a_profile_write_in_flight_alone(tmp_path: Path) ->
     """Graph and profiles have separate locks: an ingest's clean-up must not take a profile writer's temp file."""
     store = EmbeddedStore(tmp_path)
     store.update_profile("me", lambda p: p.knowing(["x"]))
-    in_flight = tmp_path / ".profiles.json-abc.tmp"
+    in_flight = tmp_path / "profiles" / ".0123456789abcdef01234567.json-abc.tmp"  # replace_file's temp name
     in_flight.write_bytes(b"{}")
     store.replace_documents([hostile_document()])
     assert in_flight.exists()
