@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     lock_timeout_seconds: float = Field(default=120.0, gt=0)
     # The bundled glossary of ML names and aliases (ingest/lexicon); off, concepts come from the notes alone.
     lexicon: bool = True
+    # How relations are read: "trained" (the shipped concept tagger and relation model) or "rules" (the cue rules
+    # before training, kept for comparison).
+    extraction: Literal["trained", "rules"] = "trained"
     # The learner profile study commands read known concepts from when none are given (`--profile` overrides it).
     profile: str = Field(default="me", min_length=1, max_length=100)
     # Neo4j (STUDYGRAPH_STORE=neo4j); the password default matches docker-compose.yml, for local use only.

@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, store_factory: Callable[[], Gra
         # A write merges and indexes in a worker thread for seconds; with the interpreter's 5 ms switch interval
         # every reader waits up to 5 ms at each hand-over of the interpreter lock, a dozen times per request.
         sys.setswitchinterval(READER_SWITCH_INTERVAL)
-        app.state.service = StudyService(factory, settings.store, settings.lexicon)
+        app.state.service = StudyService(factory, settings.store, settings.lexicon, settings.extraction)
         app.state.jobs = JobRegistry(settings.data_dir / JOBS_DIR)
         await _load_before_serving(app.state.service)
         try:

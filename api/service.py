@@ -25,7 +25,7 @@ from graph.store.protocol import DocumentChange
 from graph.study.index import StudyIndex
 from ingest.answers import answers_of
 from ingest.identity import Reconciled, reconcile
-from ingest.pipeline import Progress
+from ingest.pipeline import Extraction, Progress
 from ingest.reader import SourceFile
 from ingest.rebuild import change_for
 
@@ -109,9 +109,11 @@ def ready_snapshot(graph: KnowledgeGraph, revision: str) -> Snapshot:
 class StudyService:
     """Owns the store for the server's lifetime; hands out snapshots and runs writes one at a time."""
 
-    def __init__(self, open_store: Callable[[], GraphStore], kind: str, use_lexicon: bool = True) -> None:
+    def __init__(self, open_store: Callable[[], GraphStore], kind: str, use_lexicon: bool = True,
+                 extraction: Extraction = "trained") -> None:
         self._open_store = open_store
         self.use_lexicon = use_lexicon
+        self.extraction = extraction
         self._store: GraphStore | None = None
         self.kind = kind
         self._snapshot: Snapshot | None = None
@@ -218,7 +220,8 @@ class StudyService:
         with self._write_lock:
             result = reconcile(sources, self.store.document_graphs())
             if result.sources:
-                self._commit(change_for(result.sources, progress=progress or _quiet, use_lexicon=self.use_lexicon))
+                self._commit(change_for(result.sources, progress=progress or _quiet, use_lexicon=self.use_lexicon,
+                                    extraction=self.extraction))
             return result
 
     def import_graphs(self, graphs: list[DocumentGraph], replace: bool) -> tuple[KnowledgeGraph, list[str]]:
@@ -226,14 +229,16 @@ class StudyService:
         with self._write_lock:
             incoming = {g.document.id for g in graphs}
             removed = [d for d in self.store.document_hashes() if replace and d not in incoming]
-            return self._commit(change_for(removed=removed, imported=graphs, use_lexicon=self.use_lexicon)), removed
+            return self._commit(change_for(removed=removed, imported=graphs, use_lexicon=self.use_lexicon,
+                                    extraction=self.extraction)), removed
 
     def remove(self, document_id: str) -> KnowledgeGraph:
         with self._write_lock:
             known = list(self.store.document_hashes())
             if document_id not in known:
                 raise DocumentNotFound(document_id, sorted(known))
-            return self._commit(change_for(removed=[document_id], use_lexicon=self.use_lexicon))
+            return self._commit(change_for(removed=[document_id], use_lexicon=self.use_lexicon,
+                                    extraction=self.extraction))
 
     def _commit(self, change: DocumentChange) -> KnowledgeGraph:
         """Apply the change to the store (which reads every note it affects again), then serve the result."""

@@ -70,7 +70,8 @@ def ingest(
             def report(stage: str, done: int, total: int) -> None:
                 progress.update(task, description=stage, completed=done, total=total)
 
-            change = change_for(result.sources, progress=report, use_lexicon=settings.lexicon)
+            change = change_for(result.sources, progress=report, use_lexicon=settings.lexicon,
+                                extraction=settings.extraction)
             graph = graph_store.update_documents(change) if result.sources else graph_store.graph()
     except StudygraphError as exc:
         raise fail(exc) from exc
@@ -115,7 +116,8 @@ def remove(document_id: Annotated[str, typer.Argument(metavar="DOC", help="Id of
         known = list(store.document_hashes())
         if document_id not in known:
             raise DocumentNotFound(document_id, known, similar_documents(known, document_id))
-        graph = store.update_documents(change_for(removed=[document_id], use_lexicon=get_settings().lexicon))
+        graph = store.update_documents(change_for(removed=[document_id], use_lexicon=get_settings().lexicon,
+                                                  extraction=get_settings().extraction))
     except StudygraphError as exc:
         raise fail(exc) from exc
     console.print(f"removed {escape(document_id)}; {len(graph.concepts)} concepts remain")
@@ -142,7 +144,8 @@ def import_graph(
         graphs = read_graph_file(graph_file.read_bytes(), graph_file.name)
         graph_store = open_named_store(store)
         removed = [d for d in graph_store.document_hashes() if replace and d not in {g.document.id for g in graphs}]
-        change = change_for(removed=removed, imported=graphs, use_lexicon=get_settings().lexicon)
+        change = change_for(removed=removed, imported=graphs, use_lexicon=get_settings().lexicon,
+                            extraction=get_settings().extraction)
         graph = graph_store.update_documents(change)
     except StudygraphError as exc:
         raise fail(exc) from exc

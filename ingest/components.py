@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import ahocorasick
 import numpy
 from spacy.attrs import NORM, ORTH
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -93,6 +94,8 @@ class ConceptRuler:
         """Forget every name."""
         self.automaton = ahocorasick.Automaton()
         self.names: dict[str, list[tuple[str, str]]] = {}  # joined norms -> (label, id) of each concept it names
+        self.capitalised: set[str] = set()  # joined norms whose every registered name has a capital letter
+        self.lowercase: set[str] = set()
         self.built = False
 
     def add_names(self, names: Iterable[tuple[str, str, str]]) -> None:
@@ -102,9 +105,11 @@ class ConceptRuler:
             norms = token_norms(name, default_norm)
             if not norms:
                 continue
-            owners = self.names.setdefault(_SEPARATOR + _SEPARATOR.join(norms) + _SEPARATOR, [])
+            joined = _SEPARATOR + _SEPARATOR.join(norms) + _SEPARATOR
+            owners = self.names.setdefault(joined, [])
             if (label, concept_id) not in owners:
                 owners.append((label, concept_id))
+            (self.capitalised if any(ch.isupper() for ch in name) else self.lowercase).add(joined)
         self.built = False
 
     def __call__(self, doc: Doc) -> Doc:
@@ -118,7 +123,7 @@ class ConceptRuler:
             strings = self.nlp.vocab.strings
             for joined, owners in self.names.items():
                 ids = [strings.add(repr((label, concept_id))) for label, concept_id in owners]
-                self.automaton.add_word(joined, (joined.count(_SEPARATOR) - 1, ids, owners))
+                self.automaton.add_word(joined, (joined.count(_SEPARATOR) - 1, ids, owners, joined))
             self.automaton.make_automaton()
             self.built = True
         norms = [token.norm_ for token in doc]
@@ -129,8 +134,12 @@ class ConceptRuler:
             offset += len(norm) + 1
             token_at[offset] = index + 1
         found, owner_of = [], {}
-        for end, (length, ids, owners) in self.automaton.iter(joined):
+        text = doc.text
+        for end, (length, ids, owners, key) in self.automaton.iter(joined):
             stop = token_at[end]
+            if key in self.capitalised and key not in self.lowercase and _common_word(
+                    text[doc[stop - length].idx:doc[stop - 1].idx + len(doc[stop - 1])]):
+                continue  # 'zero' in prose is no mention of ZeRO, nor 'in' of IN (Instance Normalization)
             for match_id, owner in zip(ids, owners, strict=True):
                 found.append((match_id, stop - length, stop))
                 owner_of[match_id] = owner
@@ -142,6 +151,13 @@ class ConceptRuler:
             label, concept_id = owner_of[match_id]
             spans.append(Span(doc, start, end, label=strings.add(label), span_id=strings.add(concept_id)))
         return spans
+
+
+def _common_word(surface: str) -> bool:
+    """A lower-case English word short enough or common enough to be a word, not a capitalised name written small:
+    'zero', 'in', 'the' (a stop word, or four letters or fewer)."""
+    return surface.isascii() and surface.isalpha() and surface.islower() and (
+        len(surface) <= 4 or surface in STOP_WORDS)
 
 
 @Language.factory("studygraph_concepts_v1", default_config={"spans_key": CONCEPTS_KEY})

@@ -191,19 +191,34 @@ def discover_concepts(documents: Iterable[ParsedDocument], index: ConceptIndex) 
     """Add discovered names and alias pairs to the index (aliases of known concepts join them)."""
     documents = list(documents)
     for document in documents:
-        for block in document.blocks:
-            for name, alias in bracket_pairs(block.text):
-                _add_pair(index, name, alias)
-            if block.kind == "heading" or block.is_lead:
-                found = acronym_beside_name(block.text, index)
-                if found:
-                    index.add_alias(*found)
-        for term in _tag_terms(document):
-            if index.find(term) is None:
-                index.add(ConceptEntry(slugify(term), term, [], None, ["discovered"]))
+        _add_stated_names(document, index)
     for term in sorted(open_vocabulary(documents), key=lambda t: (_CLIPPED.fullmatch(t) is not None, t)):
         _add_term(index, term)
     return index
+
+
+def note_concepts(document: ParsedDocument, index: ConceptIndex, tagged: Iterable[str]) -> ConceptIndex:
+    """Add one note's names to the index: those the concept tagger found in it, and the alias pairs and tags its
+    structure states (the trained pipeline's vocabulary, note by note)."""
+    _add_stated_names(document, index)
+    for name in sorted(set(tagged), key=lambda t: (_CLIPPED.fullmatch(t) is not None, t)):
+        _add_term(index, name)
+    return index
+
+
+def _add_stated_names(document: ParsedDocument, index: ConceptIndex) -> None:
+    """The names a note states by its form: 'name (alias)' pairs, an acronym beside its name in a heading or a
+    lead line, and the note's tags."""
+    for block in document.blocks:
+        for name, alias in bracket_pairs(block.text):
+            _add_pair(index, name, alias)
+        if block.kind == "heading" or block.is_lead:
+            found = acronym_beside_name(block.text, index)
+            if found:
+                index.add_alias(*found)
+    for term in _tag_terms(document):
+        if index.find(term) is None:
+            index.add(ConceptEntry(slugify(term), term, [], None, ["discovered"]))
 
 
 def _add_term(index: ConceptIndex, term: str) -> None:

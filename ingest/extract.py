@@ -15,6 +15,8 @@ from spacy.tokens import Span
 
 from graph.models import Concept, Document, DocumentGraph, Evidence, Location, Relation, RelationType
 from graph.normalize import slugify
+from ingest.candidate_collector import CandidateCollector
+from ingest.candidates import SentenceSpot
 from ingest.components import CONCEPTS_KEY, CUES_KEY, TERMS_KEY, release_spans, spans_of
 from ingest.cues import CUES
 from ingest.definitions import (
@@ -154,6 +156,12 @@ class DocumentExtractor:
         self.section_parent = {s.id: s.parent for s in parsed.sections}
         self.questions_by_id = {q.id: q for q in parsed.questions}
         self.asking = {id(parsed.blocks[i]) for i in parsed.question_blocks}  # blocks that ask a question
+        self.collector = CandidateCollector()  # what the relation model is asked about
+        self.block_index = 0
+
+    def mention_counts(self) -> dict[str, int]:
+        """How often the document names each concept (after `run`)."""
+        return {concept_id: tally.mentions for concept_id, tally in self.concepts.items()}
 
     def kind_of(self, concept_id: str) -> str | None:
         entry = self.index.by_id.get(concept_id)
@@ -257,6 +265,7 @@ class DocumentExtractor:
         source, target = reading.source, reading.target
         if reading.type in _SYMMETRIC and source > target:
             source, target = target, source
+        self.collector.reading(reading, place[0])
         if len(place[2]) > MAX_EVIDENCE_CHARS:  # a long sentence or a structure rule's block: the part naming them
             place = (place[0], place[1], self._around(place[2], source, target))
         self.relations[(source, target, reading.type)].append((reading.confidence, (*place, reading.rule), reading.first))
@@ -278,6 +287,7 @@ class DocumentExtractor:
         if not block_mentions:
             return  # every sentence rule needs a concept
         previous: list[str] = []
+        before: tuple[str, list[Mention], int] | None = None
         mention_starts = [m.start for m in block_mentions]
         cue_starts = [c.start for c in block_cues]
         for start, end in sentence_spans(folded):
@@ -298,6 +308,10 @@ class DocumentExtractor:
                 cues = [c for c in cues if c.end <= end]
             if start and cues:
                 cues = [Cue(c.phrase, c.spec, c.start - start, c.end - start) for c in cues]
+            asked = id(block) in self.asking and block.line_of(start) == block.line
+            self.collector.sentence(SentenceSpot(self.block_index, block.kind, block.line_of(start), block.heading,
+                                                 text, mentions, subject, near, previous, asked, before))
+            before = (text, mentions, block.line_of(start))
             crowded = len(mentions) > 1
             if cues or crowded:  # without a cue, every rule needs two concepts
                 place = (block.line_of(start), block.heading, text.strip())
@@ -426,6 +440,7 @@ class DocumentExtractor:
     def _read_tables(self, rows: dict[int, list[tuple[Block, list[list[str]]]]],
                      headers: dict[int, Block], header_mentions: dict[int, list[list[str]]]) -> None:
         for table, table_rows in rows.items():
+            self.collector.table(headers.get(table), header_mentions.get(table, []), table_rows)
             header = headers[table].cells if table in headers else []
             # "方面 | Transformer | T5": the header names the things compared, the first column their aspects.
             header_cells = header_mentions.get(table, [])[1:]
@@ -482,6 +497,9 @@ class DocumentExtractor:
                 if problem:
                     self.section_problem[block.section] = problem
             subject, near = self._subject_and_reach(index, block)
+            self.block_index = index
+            self.collector.block(block, mentions, self.block_main.get(block.parent) if block.parent is not None
+                                 else None, subject, self.section_parent.get(block.section))
             if block.kind == "table_header":
                 headers[block.table or 0] = block
                 header_mentions[block.table or 0] = _cell_mentions(block, mentions)

@@ -21,11 +21,23 @@ def spelling_variants(label: str) -> set[str]:
     return {variant for variant in variants if variant.strip()}
 
 
-def build_nlp(index: ConceptIndex) -> Language:
-    """A pipeline whose ruler knows every concept in the index (lexicon plus discovered names)."""
+def build_nlp(index: ConceptIndex, spot_terms: bool = True) -> Language:
+    """A pipeline whose ruler knows every concept in the index (lexicon plus discovered names). `spot_terms` adds
+    the rule pipeline's spotter of acronyms no name covers; the trained pipeline leaves naming to its tagger."""
     nlp = spacy.blank("xx", config=_CONFIG)
     nlp.max_length = 100_000_000  # one Doc per document; no parser or NER whose memory grows with length
-    ruler = nlp.add_pipe("studygraph_concepts_v1")
+    nlp.add_pipe("studygraph_concepts_v1")
+    use_names(nlp, index)
+    if spot_terms:
+        nlp.add_pipe("studygraph_terms_v1")
+    nlp.add_pipe("studygraph_cues_v1")
+    return nlp
+
+
+def use_names(nlp: Language, index: ConceptIndex) -> Language:
+    """Have the pipeline's ruler know the index's names, and only those (a pipeline serves note after note)."""
+    ruler = nlp.get_pipe("studygraph_concepts_v1")
+    ruler.clear()  # type: ignore[attr-defined]
     names = []
     seen: set[tuple[str, str]] = set()
     for entry in index.by_id.values():
@@ -36,8 +48,6 @@ def build_nlp(index: ConceptIndex) -> Language:
                 seen.add((entry.id, variant))
                 names.append((variant, entry.kind or "concept", entry.id))
     ruler.add_names(names)  # type: ignore[attr-defined]
-    nlp.add_pipe("studygraph_terms_v1")
-    nlp.add_pipe("studygraph_cues_v1")
     return nlp
 
 

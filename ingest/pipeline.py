@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from graph.bulk import paused_gc
 from graph.models import DocumentGraph
@@ -13,8 +14,12 @@ from ingest.lexicon import ConceptEntry, ConceptIndex, load_lexicon
 from ingest.markdown import ParsedDocument, parse_markdown
 from ingest.nlp import build_nlp, release
 from ingest.reader import Skipped, SourceFile, find_note_files, read_notes
+from ingest.trained import NoteReader, TrainedModels, shipped_models
 
 Progress = Callable[[str, int, int], None]
+# How relations are read: "trained" (the concept tagger and the relation model, note by note) or "rules" (the cue
+# rules over names discovered in the whole batch: the pipeline before training, kept for comparison).
+Extraction = Literal["trained", "rules"]
 
 
 @dataclass
@@ -36,11 +41,31 @@ def extract_graphs(
     known_concepts: Iterable[ConceptEntry] = (),
     progress: Progress = _quiet,
     use_lexicon: bool = True,
+    extraction: Extraction = "trained",
 ) -> list[DocumentGraph]:
-    """Extract every source against the lexicon (unless switched off), names already in the store and names
-    discovered in this batch."""
+    """Extract every source against the lexicon (unless switched off) and names already in the store: with the
+    trained models each note against the names its own text holds, with the rules against names discovered in
+    this batch."""
     with paused_gc():
-        return _extract_graphs(sources, known_concepts, progress, use_lexicon)
+        if extraction == "rules":
+            return _extract_graphs(sources, known_concepts, progress, use_lexicon)
+        return trained_graphs([(s, parse_markdown(s.id, s.text)) for s in sources], known_concepts, progress,
+                              use_lexicon)
+
+
+def trained_graphs(documents: list[tuple[SourceFile, ParsedDocument]], known_concepts: Iterable[ConceptEntry] = (),
+                   progress: Progress = _quiet, use_lexicon: bool = True,
+                   models: TrainedModels | None = None) -> list[DocumentGraph]:
+    """Each parsed source's graph, read by the trained pipeline (the shipped models unless others are given)."""
+    reader = NoteReader(models or shipped_models(), known_concepts, use_lexicon)
+    graphs = []
+    try:
+        for done, (source, document) in enumerate(documents, start=1):
+            graphs.append(reader.read(source, document))
+            progress("extract", done, len(documents))
+    finally:
+        reader.close()
+    return graphs
 
 
 def _extract_graphs(sources: list[SourceFile], known_concepts: Iterable[ConceptEntry],
@@ -86,10 +111,11 @@ def ingest_paths(
     known_concepts: Iterable[ConceptEntry] = (),
     progress: Progress = _quiet,
     use_lexicon: bool = True,
+    extraction: Extraction = "trained",
 ) -> IngestResult:
     """Read the targets, skip refused and unchanged files, and extract the rest (as one batch)."""
     result = read_sources(targets, max_file_bytes, known_hashes)
-    result.graphs = extract_graphs(result.sources, known_concepts, progress, use_lexicon)
+    result.graphs = extract_graphs(result.sources, known_concepts, progress, use_lexicon, extraction)
     return result
 
 

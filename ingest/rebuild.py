@@ -24,8 +24,10 @@ from graph.bulk import paused_gc
 from graph.models import DocumentGraph
 from graph.normalize import concept_key, normalize_text
 from ingest.lexicon import ConceptEntry, ConceptIndex
-from ingest.pipeline import Progress, build_vocabulary, extract_with
+from ingest.markdown import parse_markdown
+from ingest.pipeline import Extraction, Progress, build_vocabulary, extract_with, trained_graphs
 from ingest.reader import SourceFile
+from ingest.trained import shipped_models
 
 # Removed from text and names alike before looking a name up: more than the matcher ignores, so a name the
 # matcher could find in a text is always found here (a false "occurs" only costs one more reading).
@@ -37,25 +39,60 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def change_for(sources: Iterable[SourceFile] = (), removed: Iterable[str] = (), imported: Iterable[DocumentGraph] = (),
-               progress: Progress = _quiet, use_lexicon: bool = True,
+               progress: Progress = _quiet, use_lexicon: bool = True, extraction: Extraction = "trained",
                ) -> Callable[[dict[str, DocumentGraph]], tuple[list[DocumentGraph], list[str]]]:
     """New notes, imported graphs and removals as a change a store applies to its documents
     (`update_documents`), with every stored note the change affects read again."""
     sources, removed, imported = list(sources), list(removed), list(imported)
 
     def change(stored: dict[str, DocumentGraph]) -> tuple[list[DocumentGraph], list[str]]:
-        return updated_graphs(stored, sources, removed, imported, progress, use_lexicon), removed
+        return updated_graphs(stored, sources, removed, imported, progress, use_lexicon, extraction), removed
 
     return change
 
 
 def updated_graphs(stored: dict[str, DocumentGraph], sources: Iterable[SourceFile], removed: Iterable[str] = (),
                    imported: Iterable[DocumentGraph] = (), progress: Progress = _quiet,
-                   use_lexicon: bool = True) -> list[DocumentGraph]:
+                   use_lexicon: bool = True, extraction: Extraction = "trained") -> list[DocumentGraph]:
     """The graphs to write, with `removed` removed, so the store holds what one ingest of all its notes gives:
     the new sources' graphs, the imported ones, and those of stored notes that must be read again."""
     with paused_gc():
-        return _updated(stored, list(sources), set(removed), list(imported), progress, use_lexicon)
+        if extraction == "rules":
+            return _updated(stored, list(sources), set(removed), list(imported), progress, use_lexicon)
+        return _updated_trained(stored, list(sources), set(removed), list(imported), progress, use_lexicon)
+
+
+def _updated_trained(stored: dict[str, DocumentGraph], sources: list[SourceFile], removed: set[str],
+                     imported: list[DocumentGraph], progress: Progress, use_lexicon: bool) -> list[DocumentGraph]:
+    """Each note reads against the glossary, the imported graphs' names and its own tagged names only: a stored
+    note is read again when the models changed or a name from an imported graph came or went in its text, never
+    because another note was added (so adding one note reads one note)."""
+    if not sources and not removed and not imported:
+        return []
+    incoming = {source.id for source in sources}
+    kept = _kept(stored, incoming, removed, imported)
+    known = [ConceptEntry(c.id, c.name, list(c.aliases), c.kind, list(c.signals))
+             for graph in kept.values() if graph.source is None for c in graph.concepts]
+    models = shipped_models()
+    names = name_automaton(ConceptIndex(known))
+    everything = sorted([*(_source_of(g) for g in kept.values() if g.source is not None), *sources],
+                        key=lambda source: source.id)
+    fingerprints = {source.id: f"{models.version}:{'lexicon' if use_lexicon else 'no-lexicon'}:"
+                               f"{vocabulary_fingerprint(names, source.text)}" for source in everything}
+    chosen = [source for source in everything
+              if source.id in incoming or kept[source.id].vocabulary != fingerprints[source.id]]
+    graphs = trained_graphs([(s, parse_markdown(s.id, s.text)) for s in chosen], known, progress, use_lexicon, models)
+    for graph, source in zip(graphs, chosen, strict=True):
+        graph.source, graph.vocabulary = source.text, fingerprints[source.id]
+        graph.origin = source.origin if source.id in incoming else kept[source.id].origin
+    return [*imported, *graphs]
+
+
+def _kept(stored: dict[str, DocumentGraph], incoming: set[str], removed: set[str], imported: list[DocumentGraph]
+          ) -> dict[str, DocumentGraph]:
+    kept = {doc_id: graph for doc_id, graph in stored.items() if doc_id not in removed and doc_id not in incoming}
+    kept.update((graph.document.id, graph) for graph in imported)
+    return dict(sorted(kept.items()))
 
 
 def _updated(stored: dict[str, DocumentGraph], sources: list[SourceFile], removed: set[str],
@@ -63,9 +100,7 @@ def _updated(stored: dict[str, DocumentGraph], sources: list[SourceFile], remove
     if not sources and not removed and not imported:
         return []
     incoming = {source.id for source in sources}
-    kept = {doc_id: graph for doc_id, graph in stored.items() if doc_id not in removed and doc_id not in incoming}
-    kept.update((graph.document.id, graph) for graph in imported)
-    kept = dict(sorted(kept.items()))
+    kept = _kept(stored, incoming, removed, imported)
     readable = [_source_of(graph) for graph in kept.values() if graph.source is not None]
     known = [ConceptEntry(c.id, c.name, list(c.aliases), c.kind, list(c.signals))
              for graph in kept.values() if graph.source is None for c in graph.concepts]
