@@ -55,7 +55,7 @@ def median_ms(client: TestClient, method: str, path: str, requests: int, **kwarg
 
 def one_round(folder: Path, history: int, requests: int) -> dict[str, float]:
     store = EmbeddedStore(folder / "store")
-    store.replace_documents(ingest_paths([str(EXAMPLES)], 5_000_000, {}, []).graphs)
+    store.replace_documents(ingest_paths([str(EXAMPLES)], 5_000_000, {}, [], extraction="rules").graphs)
     question = next(q for d in store.document_graphs().values() for q in d.document.questions)
     store.update_profile("small", lambda p: p.model_copy(update={"history": reviews(20, question.id)}))
     settings = Settings(data_dir=folder / "store")

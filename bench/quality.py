@@ -4,7 +4,11 @@ Each part is ingested into a fresh embedded store through the CLI, exported, and
 ../shared/eval/score_graph.py. Parts: `develop` (the seven documents issue 17 develops on), `held-out` (the four it
 keeps untouched until the report), `dev` (all eleven) and `seeds` (../shared/seeds, gold not exhaustive).
 
-Run: .venv/bin/python bench/quality.py [--parts develop,seeds] [--lexicon on|off|both] [--misses PART] [--buckets]
+Run: .venv/bin/python bench/quality.py [--parts develop,seeds] [--lexicon on|off|both]
+         [--extraction trained|rules|both] [--misses PART] [--buckets]
+
+`named` and `context` are the typed recall of the gold relations whose evidence names both sides, and of the
+others (a side from a section's topic, a pronoun, a lead-in line or a table header): score_graph.py --only.
 
 --buckets also scores each part's typed relations by confidence bucket (the export cut to one bucket at a time),
 so precision per bucket says whether confidence means something.
@@ -31,24 +35,27 @@ PARTS = {
     "held-out": ["zh_norm.md", "zh_models.md", "zh_dist.md", "en_decoding.md"],
 }
 PARTS["dev"] = PARTS["develop"] + PARTS["held-out"]
-BUCKETS = ((0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 1.01))
-MEASURES = ("concept_recall", "pair_recall", "typed_accuracy", "typed_recall", "precision", "f1", "judged_relations")
+BUCKETS = ((0.0, 0.2), (0.2, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 1.01))
+MEASURES = ("concept_recall", "pair_recall", "typed_accuracy", "typed_recall", "precision", "f1", "judged_relations",
+            "named", "context")
 
 
-def export_of(notes: list[Path], lexicon: str, workdir: Path) -> Path:
+def export_of(notes: list[Path], lexicon: str, workdir: Path, extraction: str) -> Path:
     """Ingest the notes (copied into one folder, as a user would point at them) and export the graph."""
     folder, store = workdir / "notes", workdir / "store"
     folder.mkdir()
     for path in notes:
         shutil.copy(path, folder / path.name)
-    env = {**os.environ, "STUDYGRAPH_DATA_DIR": str(store), "STUDYGRAPH_LEXICON": lexicon}
+    env = {**os.environ, "STUDYGRAPH_DATA_DIR": str(store), "STUDYGRAPH_LEXICON": lexicon,
+           "STUDYGRAPH_EXTRACTION": extraction}
     subprocess.run([str(CLI), "ingest", "-q", str(folder)], env=env, check=True, stdout=subprocess.DEVNULL)
     exported = workdir / "export.json"
     subprocess.run([str(CLI), "export", "-o", str(exported)], env=env, check=True)
     return exported
 
 
-def score(part: str, lexicon: str, misses: bool, buckets: bool = False) -> dict:  # type: ignore[type-arg]
+def score(part: str, lexicon: str, misses: bool, buckets: bool = False,  # type: ignore[type-arg]
+          extraction: str = "trained") -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         if part == "seeds":
@@ -57,12 +64,17 @@ def score(part: str, lexicon: str, misses: bool, buckets: bool = False) -> dict:
         else:
             notes = [DEV / "docs" / name for name in PARTS[part]]
             gold, docs = DEV / "gold-dev.json", ",".join(PARTS[part])
-        exported = export_of(notes, lexicon, workdir)
+        exported = export_of(notes, lexicon, workdir, extraction)
         command = [sys.executable, str(EVAL / "score_graph.py"), str(exported), "--gold", str(gold)]
         command += ["--docs", docs] if docs else []
         if misses:
             print(subprocess.run([*command, "--misses"], capture_output=True, text=True, check=True).stdout)
         result = json.loads(subprocess.run([*command, "--json"], capture_output=True, text=True, check=True).stdout)
+        if docs:
+            for only in ("named", "context"):
+                narrowed = subprocess.run([*command, "--only", only, "--json"], capture_output=True, text=True,
+                                          check=True)
+                result[only] = json.loads(narrowed.stdout)["typed_recall"]
         if buckets:
             result["buckets"] = [_bucket_score(exported, low, high, command) for low, high in BUCKETS]
     return result
@@ -86,23 +98,27 @@ def main() -> None:
     parser.add_argument("--lexicon", default="on", choices=["on", "off", "both"])
     parser.add_argument("--misses", default="", help="print score_graph's misses and false positives for this part")
     parser.add_argument("--buckets", action="store_true", help="precision per confidence bucket, per part")
+    parser.add_argument("--extraction", default="trained", choices=["trained", "rules", "both"])
     args = parser.parse_args()
     if not DEV.is_dir():
         sys.exit(f"no dev set at {DEV}: put ../shared beside the project")
     lexicons = ["on", "off"] if args.lexicon == "both" else [args.lexicon]
-    print(f"| part | lexicon | {' | '.join(MEASURES)} |")
-    print("|---|---|" + "---|" * len(MEASURES))
+    extractions = ["trained", "rules"] if args.extraction == "both" else [args.extraction]
+    print(f"| part | extraction | lexicon | {' | '.join(MEASURES)} |")
+    print("|---|---|---|" + "---|" * len(MEASURES))
     bucketed = []
     for part in args.parts.split(","):
-        for lexicon in lexicons:
-            result = score(part, lexicon, misses=part == args.misses, buckets=args.buckets and part != "seeds")
-            cells = [str(result.get(m, "—")) for m in MEASURES]
-            print(f"| {part} | {lexicon} | {' | '.join(cells)} |", flush=True)
-            bucketed += [(part, lexicon, *bucket) for bucket in result.get("buckets", [])]
+        for extraction in extractions:
+            for lexicon in lexicons:
+                result = score(part, lexicon, misses=part == args.misses, buckets=args.buckets and part != "seeds",
+                               extraction=extraction)
+                cells = [str(result.get(m, "—")) for m in MEASURES]
+                print(f"| {part} | {extraction} | {lexicon} | {' | '.join(cells)} |", flush=True)
+                bucketed += [(part, extraction, *bucket) for bucket in result.get("buckets", [])]
     if bucketed:
-        print("\n| part | lexicon | confidence | judged | precision |\n|---|---|---|---|---|")
-        for part, lexicon, label, judged, precision in bucketed:
-            print(f"| {part} | {lexicon} | {label} | {judged} | {precision if judged else '—'} |")
+        print("\n| part | extraction | confidence | judged | precision |\n|---|---|---|---|---|")
+        for part, extraction, label, judged, precision in bucketed:
+            print(f"| {part} | {extraction} | {label} | {judged} | {precision if judged else '—'} |")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ JSON_AUTH = {**AUTH, "Content-Type": "application/json"}
 @pytest.fixture(scope="module")
 def example_graphs() -> list[DocumentGraph]:
     """The example notes' graphs with their texts kept, as an ingest into a store keeps them."""
-    result = ingest_paths([str(EXAMPLES)], 5_000_000, {}, [])
+    result = ingest_paths([str(EXAMPLES)], 5_000_000, {}, [], extraction="rules")
     return [graph.model_copy(update={"source": source.text})
             for source, graph in zip(result.sources, result.graphs, strict=True)]
 

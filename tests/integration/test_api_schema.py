@@ -30,7 +30,7 @@ def _seeded_store() -> EmbeddedStore:
     """The example notes in a scratch store, ingested when the app's lifespan first opens it."""
     store = EmbeddedStore(_STORE_DIR)
     if not store.documents():
-        store.replace_documents(ingest_paths([str(EXAMPLES)], 5_000_000, {}, []).graphs)
+        store.replace_documents(ingest_paths([str(EXAMPLES)], 5_000_000, {}, [], extraction="rules").graphs)
     return store
 
 

@@ -24,7 +24,7 @@ HOSTILE = ["O'Reilly \"Quoted\" Attention", "Back\\slash Norm", "}) MATCH (n) DE
 
 
 def extract(*paths: Path) -> list[DocumentGraph]:
-    return ingest_paths([str(p) for p in paths], 5_000_000, {}, []).graphs
+    return ingest_paths([str(p) for p in paths], 5_000_000, {}, [], extraction="rules").graphs
 
 
 def hostile_document(doc_id: str = "hostile.md") -> DocumentGraph:

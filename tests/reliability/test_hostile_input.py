@@ -77,7 +77,7 @@ def test_a_truncated_store_keeps_the_last_good_graph_and_names_no_path(tmp_path:
 
     data_dir = tmp_path / "hidden-data-dir"
     store = EmbeddedStore(data_dir)
-    store.replace_documents(ingest_paths([str(EXAMPLES)], 5_000_000, {}, []).graphs)
+    store.replace_documents(ingest_paths([str(EXAMPLES)], 5_000_000, {}, [], extraction="rules").graphs)
     settings = Settings(data_dir=data_dir)
     with TestClient(create_app(settings, store_factory=lambda: EmbeddedStore(data_dir)),
                     raise_server_exceptions=False) as client:

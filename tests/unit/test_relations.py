@@ -116,7 +116,7 @@ def test_rules_that_must_not_fire(extract, text: str) -> None:  # type: ignore[n
 def test_a_comparison_names_its_reference_side(text: str, pair: tuple[str, str], first: str | None) -> None:
     from ingest.pipeline import extract_graphs
 
-    graph = extract_graphs([SourceFile("t.md", __import__("pathlib").Path("t.md"), text, "utf-8", "0")])[0]
+    graph = extract_graphs([SourceFile("t.md", __import__("pathlib").Path("t.md"), text, "utf-8", "0")], extraction="rules")[0]
     found = {frozenset((r.source, r.target)): r for r in graph.relations if r.type is R.COMPARED_WITH}
     assert found[frozenset(pair)].first == first
 

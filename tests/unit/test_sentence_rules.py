@@ -13,7 +13,7 @@ from ingest.reader import SourceFile
 
 
 def typed(text: str) -> set[tuple[str, str, str]]:
-    graph = extract_graphs([SourceFile("t.md", Path("t.md"), text, "utf-8", "0")])[0]
+    graph = extract_graphs([SourceFile("t.md", Path("t.md"), text, "utf-8", "0")], extraction="rules")[0]
     return {(r.source, r.type.value, r.target) for r in graph.relations if r.type is not R.RELATED_TO}
 
 
@@ -96,6 +96,6 @@ def test_a_comparison_table_does_not_compare_its_aspects() -> None:
 
 def test_a_clipped_name_in_a_list_with_a_shared_head_is_the_full_name() -> None:
     graph = extract_graphs([SourceFile("t.md", Path("t.md"), "## KV\n\nWe use PagedAttention, Grouped-Query, "
-                                       "Multi-Query Attention.\n", "utf-8", "0")])[0]
+                                       "Multi-Query Attention.\n", "utf-8", "0")], extraction="rules")[0]
     names = {c.name for c in graph.concepts}
     assert "Grouped-Query" not in names and "Grouped-Query Attention" in names

@@ -19,7 +19,7 @@ def _found(text: str) -> set[str]:
 
 def _typed(text: str) -> set[tuple[str, str, str]]:
     """Relations read with the bundled lexicon switched off: names come from the notes alone."""
-    graph = extract_graphs([SourceFile("t.md", Path("t.md"), text, "utf-8", "0")], use_lexicon=False)[0]
+    graph = extract_graphs([SourceFile("t.md", Path("t.md"), text, "utf-8", "0")], use_lexicon=False, extraction="rules")[0]
     names = {c.id: c.name for c in graph.concepts}
     return {(names.get(r.source, r.source), r.type.value, names.get(r.target, r.target))
             for r in graph.relations if r.type.typed}
@@ -56,7 +56,7 @@ def test_bracket_pairs_split_an_acronym_and_trim_to_the_english_words() -> None:
 
 def test_a_latin_name_with_a_classifier_joins_the_name() -> None:
     graph = extract_graphs([SourceFile("t.md", Path("t.md"), "## Mish\n\nMish函数很平滑。Mish 常用。", "utf-8", "0")],
-                           use_lexicon=False)[0]
+                           use_lexicon=False, extraction="rules")[0]
     mish = next(c for c in graph.concepts if c.name == "Mish")
     assert "Mish函数" in mish.aliases
 
