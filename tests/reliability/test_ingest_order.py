@@ -1,5 +1,7 @@
 """Issue 19, point 9: the graph of the same documents is the same whatever the order, batching or removals
-that brought them there; the reference is one ingest of all of them at once."""
+that brought them there; the reference is one ingest of all of them at once. `change_for` and `extract_graphs`
+read with their default, the trained extraction users get (each note named by the tagger on its own, so the
+vocabulary of a change is the union of per-note vocabularies)."""
 
 from __future__ import annotations
 
