@@ -46,7 +46,7 @@ class CandidateCollector:
             if self.lead_in is not None and block.depth >= 1:
                 lead_block, topic = self.lead_in
                 self._add("lead-in", topic, head, lead_block.line, block,
-                          _short(f"{lead_block.text.strip()} {block.text.strip()}"), span=False)
+                          _short(f"{lead_block.text.strip()}\n{block.text.strip()}"), span=False)
         elif block.kind == "heading" and head is not None:
             self.heading_topics[block.section] = (head.concept, block.line)
             parent = self.heading_topics.get(parent_section) if parent_section else None

@@ -80,10 +80,19 @@ def _relation(item: Rated, document: str) -> Relation:
 
 def _clipped(candidate: Candidate) -> str:
     """The candidate's text, or for a long one the stretch around its sides."""
-    text = " ".join(candidate.text.split()) if len(candidate.text) <= MAX_EVIDENCE_CHARS else candidate.text
+    text = _tidy(candidate.text) if len(candidate.text) <= MAX_EVIDENCE_CHARS else candidate.text
     if len(text) <= MAX_EVIDENCE_CHARS:
-        return text.strip()
+        return text
     spans = [s for s in (candidate.first_span, candidate.second_span) if s is not None]
     start = max(0, min((s[0] for s in spans), default=0) - 60)
     end = min(len(text), start + MAX_EVIDENCE_CHARS)
-    return ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
+    return ("…" if start else "") + _tidy(text[start:end]) + ("…" if end < len(text) else "")
+
+
+def _tidy(text: str) -> str:
+    r"""Runs of spaces as one, line breaks kept: a lead-in line stays the first line of its evidence.
+
+    >>> _tidy("  有以下几类：  \n- **A**   做法 ")
+    '有以下几类：\n- **A** 做法'
+    """
+    return "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())

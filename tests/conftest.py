@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import neo4j
@@ -31,10 +31,10 @@ SCORER = ROOT.parent / "shared" / "eval" / "score_graph.py"
 
 
 @contextmanager
-def trained_extraction() -> Iterator[None]:
-    """The CLI and servers started inside read notes with the trained pipeline, as users get it."""
+def extraction_of(extraction: str) -> Iterator[None]:
+    """The CLI and servers started inside read notes with this extraction ("trained" or "rules")."""
     before = os.environ.get("STUDYGRAPH_EXTRACTION")
-    os.environ["STUDYGRAPH_EXTRACTION"] = "trained"
+    os.environ["STUDYGRAPH_EXTRACTION"] = extraction
     get_settings.cache_clear()
     try:
         yield
@@ -44,6 +44,11 @@ def trained_extraction() -> Iterator[None]:
         else:
             os.environ["STUDYGRAPH_EXTRACTION"] = before
         get_settings.cache_clear()
+
+
+def trained_extraction() -> AbstractContextManager[None]:
+    """The CLI and servers started inside read notes with the trained pipeline, as users get it."""
+    return extraction_of("trained")
 
 
 @pytest.fixture
