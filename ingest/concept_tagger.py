@@ -3,7 +3,9 @@ with the package (`ingest/models/`), loaded once and offline."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +20,12 @@ TAGGER_FILE = MODELS / "concept_tagger.crfsuite"
 # marginal, not only its best path): more names for a few more that are not (naming recall 0.71 -> 0.73,
 # precision 0.57 -> 0.54 on a held-out fold).
 INSIDE = 0.35
+# A block longer than this is tagged a window at a time, cut after a sentence end where there is one: the
+# features of every token of a block are held at once, about 1.5 KB per token, so a one-line 1 MB note held
+# 1.5 GB. The longest block of the training notes, the seeds and the examples is 1,604 characters, so no real
+# note is cut; a window's edges lose only the tagger's view of the next window's first tokens.
+WINDOW_CHARS = 8_000
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.\s")
 
 
 def spans_of_labels(tokens: Sequence[Token], labels: Sequence[str]) -> list[tuple[int, int]]:
@@ -67,6 +75,32 @@ def spans_of_marginals(tokens: Sequence[Token], inside: Sequence[float], begins:
 
 def tagged_spans(block: Block, path: Path = TAGGER_FILE) -> list[tuple[int, int]]:
     """The spans of the block's text the tagger reads as concept names."""
+    if len(block.text) <= WINDOW_CHARS:
+        return _tagged(block, path)
+    return [(offset + start, offset + end) for offset, window in windows(block)
+            for start, end in _tagged(window, path)]
+
+
+def windows(block: Block, size: int = WINDOW_CHARS) -> Iterator[tuple[int, Block]]:
+    """(offset, block holding that stretch of the text) for a long block, each stretch at most `size`
+    characters, ending after the last sentence end inside it when there is one.
+
+    >>> from ingest.markdown import Block
+    >>> [(o, w.text) for o, w in windows(Block("paragraph", 1, "甲乙。丙丁戊。己", "", ""), size=4)]
+    [(0, '甲乙。'), (3, '丙丁戊。'), (7, '己')]
+    """
+    text, offset = block.text, 0
+    while offset < len(text):
+        end = min(len(text), offset + size)
+        if end < len(text):
+            last_end = max((found.end() for found in _SENTENCE_END.finditer(text, offset, end)), default=offset)
+            if last_end > offset:
+                end = last_end
+        yield offset, replace(block, text=text[offset:end], newlines=None)
+        offset = end
+
+
+def _tagged(block: Block, path: Path) -> list[tuple[int, int]]:
     tokens, features = block_features(block)
     if not tokens:
         return []

@@ -13,6 +13,7 @@ from ingest.relation_features import NoteFacts, candidate_features
 from ingest.relation_model import NONE, RelationModel
 
 MAX_EVIDENCE_CHARS = 300
+RATED_AT_ONCE = 2_000  # candidates whose feature rows are held at once (a one-line note can put 10^5 forward)
 # Where the side a sentence does not name comes from, as the evidence's rule says it.
 CONTEXT = {"sentence": "sentence", "adjacent": "two sentences", "topic": "sentence+section topic",
            "pronoun": "sentence+previous sentence", "item": "list item+its lead", "lead-in": "list+lead-in line",
@@ -33,17 +34,16 @@ class Rated:
 
 def rate(candidates: Sequence[Candidate], facts: NoteFacts, model: RelationModel) -> list[Rated]:
     """Each candidate's most probable reading other than NONE."""
-    if not candidates:
-        return []
-    rows = [candidate_features(c, facts, model.use_rules) for c in candidates]
-    probabilities = model.probabilities(rows)
     none = model.classes.index(NONE)
     rated = []
-    for candidate, row in zip(candidates, probabilities, strict=True):
-        row = row.copy()
-        row[none] = -1.0
-        top = int(row.argmax())
-        rated.append(Rated(candidate, model.classes[top], float(row[top])))
+    for at in range(0, len(candidates), RATED_AT_ONCE):
+        batch = candidates[at:at + RATED_AT_ONCE]
+        probabilities = model.probabilities([candidate_features(c, facts, model.use_rules) for c in batch])
+        for candidate, row in zip(batch, probabilities, strict=True):
+            row = row.copy()
+            row[none] = -1.0
+            top = int(row.argmax())
+            rated.append(Rated(candidate, model.classes[top], float(row[top])))
     return rated
 
 

@@ -12,6 +12,7 @@ from graph.models import RelationType
 from ingest.candidate_collector import CandidateCollector
 from ingest.candidates import Candidate, SentenceSpot, sentence_candidates
 from ingest.concept_features import block_features, shape, tokens_of
+from ingest.concept_tagger import WINDOW_CHARS, tagged_spans
 from ingest.markdown import Block
 from ingest.relation_features import NoteFacts, candidate_features, words
 from ingest.relation_model import load_model, save_model
@@ -33,6 +34,15 @@ def test_tagger_features_say_what_the_structure_says() -> None:
     first, gqa = features[0], features[[t.text for t in tokens].index("GQA")]
     assert "bold" in first and "w=分" in first and any(f.startswith("jw=") for f in first)
     assert "bracket" in gqa and "s=AA" in gqa and "-1w=(" in gqa
+
+
+def test_a_block_longer_than_a_window_is_tagged_window_by_window_with_the_same_names() -> None:
+    sentence = "分组查询注意力（GQA）是 MHA 的变体，它让 KV cache 变小。"
+    alone = {sentence[start:end] for start, end in tagged_spans(block(sentence))}
+    long_text = sentence * (3 * WINDOW_CHARS // len(sentence))
+    spans = tagged_spans(block(long_text))
+    assert alone and {long_text[start:end] for start, end in spans} == alone
+    assert max(start for start, _ in spans) > 2 * WINDOW_CHARS  # offsets point into the whole block
 
 
 def spot(text: str, mentions: list[tuple[str, str]], subject: str | None = None,
