@@ -17,7 +17,7 @@ import ahocorasick
 from ingest.lexicon import load_lexicon
 from ingest.markdown import Block
 from ingest.segments import words_of
-from ingest.tokenizer import fold_width
+from ingest.tokenizer import fold_keeping_length, fold_width
 
 TOKEN = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9][A-Za-z0-9+#]*(?:[-.'][A-Za-z0-9][A-Za-z0-9+#]*)*|\S")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -95,7 +95,7 @@ def _marks(text: str, tokens: list[Token], bold: list[str]) -> tuple[list[bool],
     glossary = bytearray(len(text))  # 1 where a glossary name starts, 2 inside one
     automaton = _glossary()
     if automaton is not None:
-        folded = fold_width(text).casefold()
+        folded = fold_keeping_length(fold_width(text), str.casefold)
         for end, length in automaton.iter(folded):
             start = end - length + 1
             if (start and folded[start - 1].isalnum() and folded[start].isascii()) or (

@@ -25,8 +25,33 @@ def clean_name(raw: str) -> str | None:
     >>> clean_name("**KV Cache**："), clean_name("2024"), clean_name("a")
     ('KV Cache', None, None)
     """
-    name = _EDGE.sub("", raw)
-    if "\n" in name or len(name) > MAX_NAME_CHARS or not _WORDLIKE.search(name) or len(concept_key(name)) < 2:
+    name = _balanced(_EDGE.sub("", raw))
+    if name is None or "\n" in name or len(name) > MAX_NAME_CHARS or not _WORDLIKE.search(name) or len(concept_key(name)) < 2:
+        return None
+    return name
+
+
+_OPENING, _CLOSING = "(（[【<《「", ")）]】>》」"
+
+
+def _balanced(name: str) -> str | None:
+    """The name without a bracket dangling at either end ('大语言模型（', '<prompt'); None when a bracket inside
+    has no partner ('LLM）智能体': the tagger ran across a gloss).
+
+    >>> _balanced("大语言模型（"), _balanced("<prompt"), _balanced("LLM）智能体"), _balanced("(quasi)random search")
+    ('大语言模型', 'prompt', None, '(quasi)random search')
+    """
+    while name:
+        opened = sum(name.count(ch) for ch in _OPENING)
+        closed = sum(name.count(ch) for ch in _CLOSING)
+        if name[-1] in _OPENING or (name[0] in _OPENING and opened > closed):
+            name = name[:-1] if name[-1] in _OPENING else name[1:]
+        elif name[0] in _CLOSING or (name[-1] in _CLOSING and closed > opened):
+            name = name[1:] if name[0] in _CLOSING else name[:-1]
+        else:
+            break
+        name = name.strip()
+    if sum(name.count(ch) for ch in _OPENING) != sum(name.count(ch) for ch in _CLOSING):
         return None
     return name
 

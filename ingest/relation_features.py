@@ -16,6 +16,7 @@ import ahocorasick
 from ingest.candidates import Candidate
 from ingest.cues import CUES
 from ingest.segments import name_words, words_of
+from ingest.tokenizer import fold_keeping_length
 
 Reading = tuple[int, str, str]  # (line, relation type, rule) of one rule reading of a pair
 WINDOW = 4  # words taken before the first side and after the second
@@ -57,7 +58,7 @@ def _bucket(value: int, bounds: tuple[int, ...] = _CHAR_BUCKETS) -> str:
 def _cues_in(text: str) -> list[tuple[int, int, str]]:
     """(start, end, phrase) of every cue phrase in the text; a Latin phrase only as whole words."""
     found = []
-    lowered = text.lower()
+    lowered = fold_keeping_length(text, str.lower)
     for end, phrase in _cue_finder().iter(lowered):
         start = end - len(phrase) + 1
         if phrase[0].isascii() and phrase[0].isalpha() and ((start and lowered[start - 1].isalnum()) or (

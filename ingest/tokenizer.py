@@ -39,6 +39,20 @@ def fold_width(text: str) -> str:
     return codes.tobytes().decode("utf-32-le")
 
 
+def fold_keeping_length(text: str, fold: Callable[[str], str]) -> str:
+    """`fold(text)` (lower-casing, case-folding) when it keeps every character one character, as it nearly always
+    does; otherwise each character that would grow ('ß' -> 'ss', 'İ', 'ﬁ') is left as it is, so offsets found in
+    the folded text still point into the source.
+
+    >>> fold_keeping_length("Straße LoRA", str.casefold)
+    'straße lora'
+    """
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join(one if len(one := fold(ch)) == 1 else ch for ch in text)
+
+
 def split_words(text: str) -> tuple[list[str], list[bool]]:
     """The tokens of width-folded text and whether a space follows each, as spaCy's Doc takes them.
 

@@ -8,8 +8,9 @@ the glossary out, so extraction can be judged without it.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,6 +57,18 @@ class ConceptIndex:
             self.add(ConceptEntry(entry.id, entry.name, list(entry.aliases), entry.kind, list(entry.signals)))
 
     def add(self, entry: ConceptEntry) -> ConceptEntry:
+        """Index the entry. One whose id is already another concept's never replaces it: a name that differs
+        from that concept's only in punctuation ('draft" model', 'Orchestrator & Sub-agent') joins it as an
+        alias; one that differs by a '+' or '#' ('LoRA+' and 'LoRA' both slug to 'lora') is another concept and
+        takes the id with a suffix from its own name."""
+        present = self.by_id.get(entry.id)
+        if present is not None and present is not entry and concept_key(present.name) != concept_key(entry.name):
+            if _symbols(present.name) == _symbols(entry.name):
+                for label in entry.labels():
+                    self.add_alias(present, label)
+                return present
+            suffix = hashlib.sha256(concept_key(entry.name).encode()).hexdigest()[:6]
+            entry = replace(entry, id=f"{entry.id}-{suffix}")
         self.by_id[entry.id] = entry
         for label in entry.labels():
             self.by_key.setdefault(concept_key(label), entry.id)
@@ -71,3 +84,8 @@ class ConceptIndex:
             return
         entry.aliases.append(alias)
         self.by_key[key] = entry.id
+
+
+def _symbols(name: str) -> list[str]:
+    """The marks a slug drops that still tell names apart: 'LoRA+', 'C#', 'C++'."""
+    return [ch for ch in name if ch in "+#"]

@@ -8,12 +8,15 @@ from pathlib import Path
 import numpy
 import pytest
 
+from graph.merge import merge_graphs
 from graph.models import RelationType
 from ingest.candidate_collector import CandidateCollector
 from ingest.candidates import Candidate, SentenceSpot, sentence_candidates
 from ingest.concept_features import block_features, shape, tokens_of
 from ingest.concept_tagger import WINDOW_CHARS, tagged_spans
 from ingest.markdown import Block
+from ingest.pipeline import extract_graphs
+from ingest.reader import SourceFile
 from ingest.relation_features import NoteFacts, candidate_features, words
 from ingest.relation_model import load_model, save_model
 from ingest.scoring import Rated, relations_of
@@ -43,6 +46,23 @@ def test_a_block_longer_than_a_window_is_tagged_window_by_window_with_the_same_n
     spans = tagged_spans(block(long_text))
     assert alone and {long_text[start:end] for start, end in spans} == alone
     assert max(start for start, _ in spans) > 2 * WINDOW_CHARS  # offsets point into the whole block
+
+
+@pytest.mark.parametrize("text", ["Straße LoRA 使用 Transformer。", "İİİİİİİİ LoRA 是一种方法。",
+                                  "ﬁﬁﬁﬁﬁ Transformer 采用 RoPE。"])
+def test_letters_that_grow_when_lower_cased_do_not_shift_the_glossary_marks(text: str) -> None:
+    """'ß' case-folds to 'ss': marks found in the folded text once landed past the end of the block."""
+    tokens, features = block_features(block(text))
+    named = [t.text for t, row in zip(tokens, features, strict=True) if "gloss=B" in row]
+    assert named and all(name in ("LoRA", "Transformer", "RoPE") for name in named)
+    assert extract_graphs([SourceFile("a.md", Path("a.md"), text, "utf-8", "0")], extraction="trained")
+
+
+def test_a_name_whose_id_is_taken_gets_its_own_instead_of_replacing_the_known_concept() -> None:
+    graph = merge_graphs(extract_graphs([SourceFile("a.md", Path("a.md"), "LoRA+ 是 LoRA 的改进版本。", "utf-8", "0")],
+                                        extraction="trained"))
+    names = {c.id: c.name for c in graph.concepts}
+    assert names["lora"] == "LoRA" and "LoRA+" in names.values()
 
 
 def spot(text: str, mentions: list[tuple[str, str]], subject: str | None = None,
