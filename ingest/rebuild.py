@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 
 import ahocorasick
@@ -23,7 +24,7 @@ import ahocorasick
 from graph.bulk import paused_gc
 from graph.models import DocumentGraph
 from graph.normalize import concept_key, normalize_text
-from ingest.lexicon import ConceptEntry, ConceptIndex
+from ingest.lexicon import LEXICON_FILE, ConceptEntry, ConceptIndex
 from ingest.markdown import parse_markdown
 from ingest.pipeline import Extraction, Progress, build_vocabulary, extract_with, trained_graphs
 from ingest.reader import SourceFile
@@ -77,8 +78,8 @@ def _updated_trained(stored: dict[str, DocumentGraph], sources: list[SourceFile]
     names = name_automaton(ConceptIndex(known))
     everything = sorted([*(_source_of(g) for g in kept.values() if g.source is not None), *sources],
                         key=lambda source: source.id)
-    fingerprints = {source.id: f"{models.version}:{'lexicon' if use_lexicon else 'no-lexicon'}:"
-                               f"{vocabulary_fingerprint(names, source.text)}" for source in everything}
+    stamp = f"{models.version}:{lexicon_stamp() if use_lexicon else 'no-lexicon'}"
+    fingerprints = {source.id: f"{stamp}:{vocabulary_fingerprint(names, source.text)}" for source in everything}
     chosen = [source for source in everything
               if source.id in incoming or kept[source.id].vocabulary != fingerprints[source.id]]
     graphs = trained_graphs([(s, parse_markdown(s.id, s.text)) for s in chosen], known, progress, use_lexicon, models)
@@ -86,6 +87,12 @@ def _updated_trained(stored: dict[str, DocumentGraph], sources: list[SourceFile]
         graph.source, graph.vocabulary = source.text, fingerprints[source.id]
         graph.origin = source.origin if source.id in incoming else kept[source.id].origin
     return [*imported, *graphs]
+
+
+@cache
+def lexicon_stamp() -> str:
+    """The bundled glossary's digest: its names are tagger features, so a new glossary reads every note again."""
+    return "lexicon-" + hashlib.sha256(LEXICON_FILE.read_bytes()).hexdigest()[:12]
 
 
 def _kept(stored: dict[str, DocumentGraph], incoming: set[str], removed: set[str], imported: list[DocumentGraph]

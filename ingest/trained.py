@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from spacy.language import Language
@@ -33,9 +33,10 @@ class TrainedModels:
     tagger: Path
     relations: RelationModel
 
-    @property
+    @cached_property
     def version(self) -> str:
-        """Changes with either model: a store reads its notes again when the version it read them with differs."""
+        """Changes with either model: a store reads its notes again when the version it read them with differs
+        (hashed once: a write asks it for every stored note)."""
         digest = hashlib.sha256(self.tagger.read_bytes()).hexdigest()[:12]
         return f"{digest}-{self.relations.version}"
 

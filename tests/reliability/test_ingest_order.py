@@ -94,3 +94,23 @@ def test_two_concurrent_cli_ingests_give_the_graph_of_one(tmp_path: Path) -> Non
     subprocess.run([*CLI, "ingest", "-q", *paths], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, "STUDYGRAPH_DATA_DIR": str(tmp_path / "one")}, timeout=300)
     assert _export(tmp_path / "both") == _export(tmp_path / "one")
+
+
+def test_a_new_glossary_reads_every_stored_note_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The glossary's names are the tagger's features: stored notes read with another glossary are stale."""
+    import ingest.rebuild
+
+    ids = sorted(SOURCES)
+    with tempfile.TemporaryDirectory() as scratch:
+        store = EmbeddedStore(Path(scratch))
+        store.update_documents(change_for([SOURCES[i] for i in ids[:-1]]))
+        read: list[int] = []
+
+        def counted(documents: dict) -> tuple:  # type: ignore[type-arg]
+            graphs, removed = change_for([SOURCES[ids[-1]]])(documents)
+            read.append(len(graphs))
+            return graphs, removed
+
+        monkeypatch.setattr(ingest.rebuild, "lexicon_stamp", lambda: "lexicon-another")
+        store.update_documents(counted)
+    assert read == [len(ids)]
