@@ -14,6 +14,9 @@ from ingest.sentence_sides import Mention, Reading
 _LEAD_IN_END = re.compile(r"[:：]\s*[*_]*\s*$")
 _ITEM_OPENING = re.compile(r"^[\s*_`\-·●•0-9.、)）(（\[]*$")
 MAX_STRUCTURE_TEXT = 300
+# A header's concept pairs with the next this many: every pair of a 2,000-column header would be 2 million
+# candidates (the widest table of the training notes and the seeds has 12 columns, so none is cut).
+MAX_HEADER_PARTNERS = 20
 
 
 class CandidateCollector:
@@ -66,7 +69,7 @@ class CandidateCollector:
         if header is not None:
             named = [c for c in columns[1:] if c]
             for i, first in enumerate(named):
-                for second in named[i + 1:]:
+                for second in named[i + 1:i + 1 + MAX_HEADER_PARTNERS]:
                     self._pair("table", first, second, header.line, header, _short(header.text))
         for block, cells in rows:
             row_head = cells[0][0] if cells and cells[0] else None

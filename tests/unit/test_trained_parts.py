@@ -65,6 +65,14 @@ def test_a_name_whose_id_is_taken_gets_its_own_instead_of_replacing_the_known_co
     assert names["lora"] == "LoRA" and "LoRA+" in names.values()
 
 
+def test_a_very_wide_table_header_pairs_each_column_with_its_next_few_only() -> None:
+    collector = CandidateCollector()
+    columns = [[f"model-{i}"] for i in range(2_000)]
+    header = block("| 方面 | " + " | ".join(c[0] for c in columns) + " |", kind="table")
+    collector.table(header, [["aspect"], *columns], [])
+    assert len(collector.candidates()) == sum(min(20, 2_000 - 1 - i) for i in range(2_000))
+
+
 def spot(text: str, mentions: list[tuple[str, str]], subject: str | None = None,
          before: tuple[str, list[Mention], int] | None = None) -> SentenceSpot:
     found = [Mention(concept, text.index(name), text.index(name) + len(name)) for concept, name in mentions]
